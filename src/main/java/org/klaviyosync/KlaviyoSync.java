@@ -1,0 +1,1 @@
+package org.klaviyosync; public class KlaviyoSync { public static void main(String[] a){} }

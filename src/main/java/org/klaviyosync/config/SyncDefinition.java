@@ -1,0 +1,42 @@
+package org.klaviyosync.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One sync, as declared by a {@code templatedRoute} in a file under {@code routes/}.
+ *
+ * @param syncId           the sync's name and route id
+ * @param sourceFile       the YAML file that declares it
+ * @param model            SQL text, or {@code file:<path>} as written by the user
+ * @param modelSql         the SQL to run (the file's content when {@code model} names one)
+ * @param schedule         Quartz cron expression; empty when the sync runs only on demand
+ * @param identifier       what profiles are matched on
+ * @param identifierColumn the model column holding the identifier
+ * @param properties       {@link PropertyMappings#syncAll()} or the specific field mappings
+ * @param listColumn       column holding a JSON array of list names or ids; may be null
+ * @param lists            list names or ids every row is added to; may be empty
+ * @param createLists      whether a list name that does not exist in Klaviyo is created
+ */
+public record SyncDefinition(
+        String syncId,
+        Path sourceFile,
+        String model,
+        String modelSql,
+        Optional<String> schedule,
+        Identifier identifier,
+        String identifierColumn,
+        PropertyMappings properties,
+        String listColumn,
+        List<String> lists,
+        boolean createLists) {
+
+    public SyncDefinition {
+        lists = List.copyOf(lists);
+    }
+
+    public Optional<String> listColumnOptional() {
+        return Optional.ofNullable(listColumn);
+    }
+}
