@@ -1,0 +1,108 @@
+package org.klaviyosync.cli;
+
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.Date;
+import java.util.List;
+import org.klaviyosync.app.SyncApplication;
+import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.klaviyo.KeyCheck;
+import org.klaviyosync.warehouse.ModelColumns;
+import org.quartz.CronExpression;
+
+/**
+ * {@code check}: the recap of every sync (like Census's "Confirm Details"), then the connections:
+ * the warehouse runs each model's column probe, Klaviyo answers cheap authenticated calls that
+ * show a wrong key or a missing scope.
+ */
+final class CheckCommand {
+
+    private final SyncApplication app;
+
+    CheckCommand(SyncApplication app) {
+        this.app = app;
+    }
+
+    int execute(PrintStream out) throws Exception {
+        boolean ok = true;
+        out.println("klaviyo-sync: " + app.syncs().size() + " sync(s)");
+        out.println();
+        ModelColumns columns = new ModelColumns(app.connections().models());
+        for (SyncDefinition s : app.syncs().values()) {
+            out.println("Sync '" + s.syncId() + "'  (" + s.sourceFile() + ")");
+            out.println("  Source:       " + app.connections().describeWarehouse()
+                    + (app.embeddedWarehouse() ? " (embedded demo warehouse)" : ""));
+            out.println("  Model:        " + describeModel(s));
+            out.println("  Destination:  Klaviyo Profile");
+            out.println("  Behaviour:    Update or Create");
+            out.println("  Match on:     " + s.identifier().attribute() + " <- column " + s.identifierColumn());
+            if (s.properties().syncAll()) {
+                out.println("  Properties:   all columns (standard attributes by name, the rest as custom properties)");
+            } else {
+                out.println("  Properties:   " + (s.properties().fieldToColumn().isEmpty() ? "(identifier only)" : ""));
+                s.properties().fieldToColumn().forEach((f, c) -> out.println("                  " + f + " <- " + c));
+            }
+            out.println("  Lists:        " + describeLists(s) + (s.createLists() ? "; missing list names are created"
+                    : "; missing list names are rejected (createLists=false)"));
+            out.println("  Schedule:     " + s.schedule().map(c -> c + " (next: " + next(c) + ")")
+                    .orElse("on demand only"));
+            try {
+                List<String> cols = columns.of(s.modelSql());
+                out.println("  Warehouse:    OK, the model returns " + cols.size() + " columns: " + String.join(", ", cols));
+            } catch (SQLException e) {
+                ok = false;
+                out.println("  Warehouse:    FAILED: " + e.getMessage().replace('\n', ' '));
+            }
+            out.println();
+        }
+        out.println("Bookkeeping:    klaviyo_sync schema, OK");
+        if (app.klaviyo().isEmpty()) {
+            out.println("Klaviyo:        KLAVIYO_API_KEY is not set: runs are dry runs and send nothing."
+                    + " Set it to a private key (pk_...) to send for real.");
+        } else {
+            List<String> problems = new KeyCheck(app.klaviyo().get(), app.json()).problems();
+            if (problems.isEmpty()) {
+                out.println("Klaviyo:        OK, " + app.settings().get("klaviyo.base-url", "https://a.klaviyo.com")
+                        + " accepted the key with profiles:read, profiles:write, lists:read and lists:write");
+            } else {
+                ok = false;
+                out.println("Klaviyo:        FAILED");
+                problems.forEach(p -> out.println("  - " + p));
+            }
+        }
+        out.println();
+        out.println(ok ? "All checks passed." : "Some checks failed; see above.");
+        return ok ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+    }
+
+    private static String describeModel(SyncDefinition s) {
+        if (s.model().startsWith("file:")) {
+            return s.model();
+        }
+        String oneLine = s.model().replaceAll("\\s+", " ").trim();
+        return oneLine.length() > 100 ? oneLine.substring(0, 97) + "..." : oneLine;
+    }
+
+    private static String describeLists(SyncDefinition s) {
+        StringBuilder sb = new StringBuilder();
+        if (!s.lists().isEmpty()) {
+            sb.append("every row joins ").append(String.join(", ", s.lists()));
+        }
+        if (s.listColumn() != null) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append("plus the lists named in column ").append(s.listColumn());
+        }
+        return sb.append(" (profiles are only added, never removed)").toString();
+    }
+
+    private static String next(String cron) {
+        try {
+            Date next = new CronExpression(cron).getNextValidTimeAfter(new Date());
+            return next == null ? "never" : next.toInstant().toString();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+}

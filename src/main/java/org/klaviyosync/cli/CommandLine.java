@@ -1,0 +1,99 @@
+package org.klaviyosync.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The parsed command line: a command, its positional arguments and its flags. */
+public record CommandLine(String command, List<String> arguments, boolean json, Optional<Integer> limit,
+        boolean help) {
+
+    public static final String USAGE = """
+            Usage: java -jar target/klaviyo-sync.jar [COMMAND]
+
+              (no command)                 run the service: every sync on its Quartz schedule until stopped
+              run [SYNC_ID...] [--json]    run those syncs (default: all) once now, then exit
+              preview SYNC_ID [--limit N] [--json]
+                                           show the model's first N rows (default 10), the Klaviyo payload
+                                           each becomes and its validation verdict; sends nothing
+              check                        recap every sync, validate the configuration, connect to the
+                                           warehouse and to Klaviyo
+
+            Exit codes: 0 success, 1 a run or a check failed, 2 configuration or usage error.
+            Configuration: application.properties, overridden by environment variables (see README.md).
+            """;
+
+    /** Parses {@code args}; throws {@link UsageException} for anything it does not understand. */
+    public static CommandLine parse(String[] args) {
+        String command = null;
+        List<String> positional = new ArrayList<>();
+        boolean json = false;
+        boolean help = false;
+        Integer limit = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--json" -> json = true;
+                case "--help", "-h", "help" -> help = true;
+                case "--limit" -> {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("--limit needs a number, e.g. --limit 20");
+                    }
+                    limit = parsePositive(args[++i]);
+                }
+                default -> {
+                    if (a.startsWith("--limit=")) {
+                        limit = parsePositive(a.substring("--limit=".length()));
+                    } else if (a.startsWith("-")) {
+                        throw new UsageException("unknown option '" + a + "'");
+                    } else if (command == null) {
+                        command = a;
+                    } else {
+                        positional.add(a);
+                    }
+                }
+            }
+        }
+        String cmd = command == null ? "service" : command;
+        switch (cmd) {
+            case "service", "run", "check" -> {
+                if (limit != null) {
+                    throw new UsageException("--limit goes with preview only");
+                }
+            }
+            case "preview" -> {
+                if (positional.size() != 1) {
+                    throw new UsageException("preview takes one SYNC_ID, e.g. preview customers-by-external-id");
+                }
+            }
+            default -> {
+                if (!help) {
+                    throw new UsageException("unknown command '" + cmd + "'");
+                }
+            }
+        }
+        if (cmd.equals("check") && !positional.isEmpty()) {
+            throw new UsageException("check takes no arguments");
+        }
+        return new CommandLine(cmd, List.copyOf(positional), json, Optional.ofNullable(limit), help);
+    }
+
+    private static int parsePositive(String s) {
+        try {
+            int n = Integer.parseInt(s);
+            if (n <= 0) {
+                throw new UsageException("--limit must be a positive number, not " + s);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--limit must be a positive number, not '" + s + "'");
+        }
+    }
+
+    /** A command line that cannot be understood. */
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+}

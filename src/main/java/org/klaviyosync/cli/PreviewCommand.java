@@ -1,0 +1,98 @@
+package org.klaviyosync.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.klaviyosync.app.SyncApplication;
+import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.mapping.MappedRow;
+import org.klaviyosync.mapping.ProfilePayloadMapper;
+import org.springframework.jdbc.core.ColumnMapRowMapper;
+
+/**
+ * {@code preview SYNC_ID [--limit N]}: the model's first rows, the payload each becomes and its
+ * verdict. Reads through the same read-only pool and row mapping as a run; sends nothing.
+ */
+final class PreviewCommand {
+
+    private final SyncApplication app;
+    private final ObjectMapper json;
+
+    PreviewCommand(SyncApplication app, ObjectMapper json) {
+        this.app = app;
+        this.json = json;
+    }
+
+    int execute(String syncId, int limit, boolean asJson, PrintStream out, PrintStream err) throws Exception {
+        SyncDefinition sync = app.syncs().get(syncId);
+        if (sync == null) {
+            err.println("error: no sync named '" + syncId + "'; the syncs are " + String.join(", ", app.syncs().keySet()));
+            return ExitCodes.CONFIGURATION;
+        }
+        ProfilePayloadMapper mapper = new ProfilePayloadMapper(sync, json);
+        ColumnMapRowMapper rows = new ColumnMapRowMapper();
+        if (!asJson) {
+            out.printf("Preview of sync '%s' (first %d rows of its model; nothing is sent)%n%n", syncId, limit);
+        }
+        int n = 0;
+        int invalid = 0;
+        try (Connection c = app.connections().models().getConnection(); Statement s = c.createStatement()) {
+            s.setMaxRows(limit);
+            s.setFetchSize(Math.min(limit, 1000));
+            try (ResultSet rs = s.executeQuery(app.runs().modelSql(sync))) {
+                while (rs.next() && n < limit) {
+                    n++;
+                    Map<String, Object> row = rows.mapRow(rs, n);
+                    MappedRow mapped = mapper.map(row);
+                    if (!mapped.valid()) {
+                        invalid++;
+                    }
+                    print(n, row, mapped, sync, asJson, out);
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            err.println("error: the model of sync '" + syncId + "' failed in the warehouse: " + e.getMessage());
+            return ExitCodes.RUN_FAILED;
+        }
+        if (!asJson) {
+            out.printf("%d row(s) shown: %d valid, %d invalid.%n", n, n - invalid, invalid);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void print(int n, Map<String, Object> row, MappedRow mapped, SyncDefinition sync, boolean asJson,
+            PrintStream out) throws Exception {
+        ObjectNode columns = json.createObjectNode();
+        row.forEach((k, v) -> columns.put(k, v == null ? null : String.valueOf(v)));
+        if (asJson) {
+            ObjectNode o = json.createObjectNode();
+            o.put("row", n);
+            o.put("identifier", mapped.identifierValue());
+            o.set("columns", columns);
+            o.set("payload", mapped.profile());
+            ArrayNode lists = o.putArray("lists");
+            mapped.lists().forEach(lists::add);
+            o.put("valid", mapped.valid());
+            if (!mapped.valid()) {
+                o.put("field", mapped.problem().field());
+                o.put("reason", mapped.problem().describe(sync.syncId()));
+            }
+            out.println(json.writeValueAsString(o));
+            return;
+        }
+        out.printf("Row %d  %s=%s  %s%n", n, sync.identifierColumn(), mapped.identifierValue(),
+                mapped.valid() ? "VALID" : "INVALID: " + mapped.problem().describe(sync.syncId()));
+        out.println("  columns: " + json.writeValueAsString(columns));
+        out.println("  payload: " + (mapped.profile() == null ? "(none)" : json.writeValueAsString(mapped.profile())));
+        out.println("  lists:   " + String.join(", ", mapped.lists()));
+        out.println();
+    }
+}

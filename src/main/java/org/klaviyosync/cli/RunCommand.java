@@ -1,0 +1,58 @@
+package org.klaviyosync.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.klaviyosync.app.SyncApplication;
+import org.klaviyosync.run.RunSummary;
+
+/** {@code run [SYNC_ID...]}: each sync once, now; exit 1 if any run failed. */
+final class RunCommand {
+
+    private final SyncApplication app;
+    private final ObjectMapper json;
+
+    RunCommand(SyncApplication app, ObjectMapper json) {
+        this.app = app;
+        this.json = json;
+    }
+
+    int execute(List<String> syncIds, boolean asJson, PrintStream out, PrintStream err) throws Exception {
+        List<String> ids = syncIds.isEmpty() ? new ArrayList<>(app.syncs().keySet()) : syncIds;
+        for (String id : ids) {
+            if (!app.syncs().containsKey(id)) {
+                err.println("error: no sync named '" + id + "'; the syncs are " + String.join(", ", app.syncs().keySet()));
+                return ExitCodes.CONFIGURATION;
+            }
+        }
+        boolean anyFailed = false;
+        List<RunSummary> dryRuns = new ArrayList<>();
+        for (String id : ids) {
+            RunSummary s = app.runNow(id);
+            anyFailed |= s.failed();
+            if (s.dryRun()) {
+                dryRuns.add(s);
+            }
+            if (asJson) {
+                out.println(json.writeValueAsString(s));
+            } else {
+                out.printf("%s: %s  read=%d sent=%d unchanged=%d invalid=%d rejected=%d deferred=%d  (%d ms)%s%n",
+                        s.sync(), s.status(), s.read(), s.sent(), s.unchanged(), s.invalid(), s.rejected(),
+                        s.deferred(), s.durationMs(), s.error() == null ? "" : "\n  error: " + s.error());
+            }
+        }
+        if (!dryRuns.isEmpty()) {
+            PrintStream notice = asJson ? err : out;
+            notice.println();
+            notice.println("DRY RUN: nothing was sent to Klaviyo, because KLAVIYO_API_KEY is not set.");
+            for (RunSummary s : dryRuns) {
+                notice.printf("  %s: %d profile(s) would be sent; the requests are in %s%n", s.sync(), s.deferred(),
+                        s.dryRunFile() == null ? "(no file: nothing to send)" : s.dryRunFile());
+            }
+            notice.println("To send for real: export KLAVIYO_API_KEY=pk_... (a private key with profiles:read,"
+                    + " profiles:write, lists:read, lists:write) and run again.");
+        }
+        return anyFailed ? ExitCodes.RUN_FAILED : ExitCodes.OK;
+    }
+}

@@ -1,0 +1,53 @@
+package org.klaviyosync.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The parameters of the {@code klaviyo-profile-sync} route template: the public contract of a
+ * sync file. The template in {@code routes/klaviyo-profile-sync.yaml} declares the same names.
+ */
+public enum SyncParameter {
+    SYNC_ID("syncId", true, null),
+    MODEL("model", true, null),
+    SCHEDULE("schedule", false, null),
+    IDENTIFIER("identifier", true, null),
+    IDENTIFIER_COLUMN("identifierColumn", true, null),
+    PROPERTIES("properties", true, null),
+    LIST_COLUMN("listColumn", false, null),
+    LISTS("lists", false, null),
+    CREATE_LISTS("createLists", false, "true");
+
+    /** The route template every sync file instantiates. */
+    public static final String TEMPLATE_ID = "klaviyo-profile-sync";
+
+    private final String key;
+    private final boolean required;
+    private final String defaultValue;
+
+    SyncParameter(String key, boolean required, String defaultValue) {
+        this.key = key;
+        this.required = required;
+        this.defaultValue = defaultValue;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public boolean required() {
+        return required;
+    }
+
+    public Optional<String> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
+
+    public static Optional<SyncParameter> named(String key) {
+        return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
+    }
+
+    public static String allNames() {
+        return String.join(", ", Arrays.stream(values()).map(SyncParameter::key).toList());
+    }
+}

@@ -1,0 +1,226 @@
+package org.klaviyosync.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.klaviyosync.mapping.ProfileField;
+import org.quartz.CronExpression;
+
+/**
+ * Turns sync files into {@link SyncDefinition}s, collecting every problem (file, parameter, fix)
+ * instead of stopping at the first, so one start-up shows the user all there is to fix.
+ */
+public final class SyncValidator {
+
+    private static final String ROUTE_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]*";
+
+    private final Path projectRoot;
+
+    public SyncValidator(Path projectRoot) {
+        this.projectRoot = projectRoot;
+    }
+
+    public record Result(List<SyncDefinition> syncs, List<String> problems) {
+    }
+
+    public Result validate(List<SyncFileReader.SyncFile> files) {
+        List<SyncDefinition> syncs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, Path> seenIds = new HashMap<>();
+        for (SyncFileReader.SyncFile file : files) {
+            List<String> fileProblems = new ArrayList<>();
+            SyncDefinition def = validateOne(file, fileProblems);
+            if (def != null) {
+                Path earlier = seenIds.putIfAbsent(def.syncId(), file.file());
+                if (earlier != null) {
+                    fileProblems.add(problem(file, SyncParameter.SYNC_ID, "'" + def.syncId() + "' is already used by "
+                            + earlier + "; give every sync its own syncId"));
+                }
+            }
+            if (fileProblems.isEmpty()) {
+                syncs.add(def);
+            } else {
+                problems.addAll(fileProblems);
+            }
+        }
+        return new Result(syncs, problems);
+    }
+
+    private SyncDefinition validateOne(SyncFileReader.SyncFile file, List<String> problems) {
+        if (!SyncParameter.TEMPLATE_ID.equals(file.templateRef())) {
+            problems.add(file.file() + ": routeTemplateRef is '" + file.templateRef() + "'; set it to "
+                    + SyncParameter.TEMPLATE_ID);
+        }
+        Map<String, String> p = file.parameters();
+        for (String name : p.keySet()) {
+            if (SyncParameter.named(name).isEmpty()) {
+                problems.add(file.file() + ": unknown parameter '" + name + "'; the parameters are "
+                        + SyncParameter.allNames());
+            }
+        }
+        for (SyncParameter sp : SyncParameter.values()) {
+            if (sp.required() && isBlank(p.get(sp.key()))) {
+                problems.add(problem(file, sp, "is required; " + requiredHint(sp)));
+            }
+        }
+
+        String syncId = trimmed(p.get(SyncParameter.SYNC_ID.key()));
+        if (syncId != null && !syncId.matches(ROUTE_ID_PATTERN)) {
+            problems.add(problem(file, SyncParameter.SYNC_ID, "'" + syncId
+                    + "' is not a valid name; use letters, digits, '-', '_' or '.'"));
+        }
+        if (syncId != null && file.routeId() != null && !file.routeId().equals(syncId)) {
+            problems.add(file.file() + ": routeId '" + file.routeId() + "' differs from syncId '" + syncId
+                    + "'; the sync's route id is its syncId, so set routeId to '" + syncId + "' or remove it");
+        }
+
+        String model = trimmed(p.get(SyncParameter.MODEL.key()));
+        String modelSql = model == null ? null : resolveModel(file, model, problems);
+
+        Optional<String> schedule = Optional.empty();
+        if (p.containsKey(SyncParameter.SCHEDULE.key())) {
+            String cron = trimmed(p.get(SyncParameter.SCHEDULE.key()));
+            if (cron == null) {
+                problems.add(problem(file, SyncParameter.SCHEDULE, "is empty; give a Quartz cron such as '0 0 * * * ?'"
+                        + " or remove the parameter to run the sync on demand only"));
+            } else {
+                try {
+                    new CronExpression(cron);
+                    schedule = Optional.of(cron);
+                } catch (ParseException e) {
+                    problems.add(problem(file, SyncParameter.SCHEDULE, "'" + cron + "' is not a Quartz cron expression ("
+                            + e.getMessage() + "); Quartz crons have 6 or 7 fields: seconds minutes hours day-of-month"
+                            + " month day-of-week [year], e.g. '0 */15 * * * ?' for every 15 minutes"));
+                }
+            }
+        }
+
+        Identifier identifier = null;
+        String identifierText = trimmed(p.get(SyncParameter.IDENTIFIER.key()));
+        if (identifierText != null) {
+            identifier = Identifier.fromAttribute(identifierText.toLowerCase(Locale.ROOT)).orElse(null);
+            if (identifier == null) {
+                problems.add(problem(file, SyncParameter.IDENTIFIER, "'" + identifierText
+                        + "' is not a Klaviyo identifier; use external_id (recommended), email or phone_number"));
+            }
+        }
+        String identifierColumn = trimmed(p.get(SyncParameter.IDENTIFIER_COLUMN.key()));
+
+        PropertyMappings properties = null;
+        String propertiesText = trimmed(p.get(SyncParameter.PROPERTIES.key()));
+        if (propertiesText != null) {
+            List<String> mappingProblems = new ArrayList<>();
+            properties = PropertyMappings.parse(propertiesText, mappingProblems);
+            for (String mp : mappingProblems) {
+                problems.add(problem(file, SyncParameter.PROPERTIES, mp
+                        + "; write '*' or comma-separated klaviyoField=column pairs such as 'first_name=given_name,tier=tier'"));
+            }
+            for (String field : properties.fieldToColumn().keySet()) {
+                checkField(file, field, identifier, problems);
+            }
+        }
+
+        String listColumn = trimmed(p.get(SyncParameter.LIST_COLUMN.key()));
+        List<String> lists = new ArrayList<>();
+        String listsText = p.get(SyncParameter.LISTS.key());
+        if (listsText != null) {
+            for (String l : listsText.split(",")) {
+                if (!l.trim().isEmpty()) {
+                    lists.add(l.trim());
+                }
+            }
+        }
+        if (listColumn == null && lists.isEmpty()) {
+            problems.add(file.file() + ": neither 'listColumn' nor 'lists' is set; every profile must join a list, so"
+                    + " set lists (e.g. 'Warehouse Sync') and/or listColumn (a column holding a JSON array of list names or ids)");
+        }
+
+        boolean createLists = true;
+        String createListsText = trimmed(p.get(SyncParameter.CREATE_LISTS.key()));
+        if (createListsText != null) {
+            switch (createListsText.toLowerCase(Locale.ROOT)) {
+                case "true" -> createLists = true;
+                case "false" -> createLists = false;
+                default -> problems.add(problem(file, SyncParameter.CREATE_LISTS, "'" + createListsText
+                        + "' is not true or false"));
+            }
+        }
+
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new SyncDefinition(syncId, file.file(), model, modelSql, schedule, identifier, identifierColumn,
+                properties, listColumn, lists, createLists);
+    }
+
+    private void checkField(SyncFileReader.SyncFile file, String field, Identifier identifier, List<String> problems) {
+        Optional<ProfileField> standard = ProfileField.named(field);
+        if (standard.isEmpty() && field.contains(".")) {
+            problems.add(problem(file, SyncParameter.PROPERTIES, "unknown field '" + field
+                    + "'; the location fields are location.address1, location.address2, location.city, location.region,"
+                    + " location.country, location.zip and location.timezone (custom property names have no dot)"));
+        } else if (standard.isEmpty() && field.startsWith("$")) {
+            problems.add(problem(file, SyncParameter.PROPERTIES, "property name '" + field
+                    + "' starts with '$', which Klaviyo reserves; rename it"));
+        } else if (identifier != null && field.equals(identifier.attribute())) {
+            problems.add(problem(file, SyncParameter.PROPERTIES, "field '" + field
+                    + "' is the sync's identifier and comes from identifierColumn; remove it from properties"));
+        }
+    }
+
+    private String resolveModel(SyncFileReader.SyncFile file, String model, List<String> problems) {
+        if (!model.startsWith("file:")) {
+            return model;
+        }
+        Path path = projectRoot.resolve(model.substring("file:".length()).trim()).normalize();
+        if (!Files.isRegularFile(path)) {
+            problems.add(problem(file, SyncParameter.MODEL, "names " + path
+                    + ", which does not exist; the path is relative to the project root (" + projectRoot.toAbsolutePath()
+                    + ")"));
+            return null;
+        }
+        try {
+            String sql = Files.readString(path, StandardCharsets.UTF_8).trim();
+            if (sql.isEmpty()) {
+                problems.add(problem(file, SyncParameter.MODEL, "names " + path + ", which is empty; write the model's"
+                        + " SELECT in it"));
+                return null;
+            }
+            return sql;
+        } catch (IOException e) {
+            problems.add(problem(file, SyncParameter.MODEL, "cannot read " + path + ": " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private static String requiredHint(SyncParameter sp) {
+        return switch (sp) {
+            case SYNC_ID -> "name the sync, e.g. 'vip-customers'";
+            case MODEL -> "give the model's SQL, or file:models/<name>.sql";
+            case IDENTIFIER -> "use external_id (recommended), email or phone_number";
+            case IDENTIFIER_COLUMN -> "name the model column that holds the identifier";
+            case PROPERTIES -> "write '*' to sync all columns or klaviyoField=column pairs";
+            default -> "set it";
+        };
+    }
+
+    static String problem(SyncFileReader.SyncFile file, SyncParameter parameter, String text) {
+        return file.file() + ": parameter '" + parameter.key() + "' " + text;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String trimmed(String s) {
+        return isBlank(s) ? null : s.trim();
+    }
+}

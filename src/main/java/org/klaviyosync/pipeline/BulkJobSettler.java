@@ -1,0 +1,88 @@
+package org.klaviyosync.pipeline;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.klaviyosync.klaviyo.BulkImportJobs;
+import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.klaviyo.ImportError;
+import org.klaviyosync.klaviyo.JobOutcome;
+import org.klaviyosync.run.SyncRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Waits for bulk jobs to complete and maps their import errors back to the rows they came from.
+ * A row is acknowledged only when its job completed and it is not among the import errors.
+ */
+public final class BulkJobSettler implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BulkJobSettler.class);
+
+    private final BulkImportJobs jobs;
+    private final Duration pollInterval;
+    private final Duration timeout;
+
+    public BulkJobSettler(BulkImportJobs jobs, Duration pollInterval, Duration timeout) {
+        this.jobs = jobs;
+        this.pollInterval = pollInterval;
+        this.timeout = timeout;
+    }
+
+    /** Settles every pending job of the exchange's run. */
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
+        while (run.pendingJobCount() > 0) {
+            settleOldest(run);
+        }
+    }
+
+    public void settleOldest(SyncRun run) throws Exception {
+        SyncRun.PendingJob job = run.nextPendingJob();
+        if (job == null) {
+            return;
+        }
+        JobOutcome outcome;
+        try {
+            outcome = jobs.awaitCompletion(job.jobId(), pollInterval, timeout);
+        } catch (Exception e) {
+            for (BulkProfile p : job.profiles()) {
+                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " outcome unknown: " + e.getMessage());
+            }
+            throw e;
+        }
+        if (!outcome.complete()) {
+            for (BulkProfile p : job.profiles()) {
+                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " ended " + outcome.status());
+            }
+            return;
+        }
+        String identifier = run.sync().identifier().attribute();
+        Map<String, ImportError> errors = new HashMap<>();
+        for (ImportError error : outcome.importErrors()) {
+            String key = BulkImportJobs.identifierOf(error.originalPayload(), identifier);
+            if (key != null) {
+                errors.putIfAbsent(key, error);
+            }
+        }
+        boolean unmatched = outcome.failedCount() > errors.size();
+        if (unmatched) {
+            LOG.warn("Sync '{}': bulk job {} reported {} failed profiles but only {} import errors could be matched to"
+                    + " rows; the unmatched rows are deferred and sent again", run.syncId(), job.jobId(),
+                    outcome.failedCount(), errors.size());
+        }
+        for (BulkProfile p : job.profiles()) {
+            ImportError error = errors.get(p.rowKey());
+            if (error != null) {
+                run.partRejected(p.rowKey(), error.code(), error.detail());
+            } else if (unmatched) {
+                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " reported failures it did not itemise");
+            } else {
+                run.partAcknowledged(p.rowKey());
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.klaviyosync.pipeline;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.run.ProfileBatch;
+import org.klaviyosync.run.SyncRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dead-letter channel's end: a batch that could not be delivered has its rows deferred with
+ * the last error, so the next run sends them again. Nothing is dropped.
+ */
+public final class DeadLetterRecorder implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRecorder.class);
+
+    @Override
+    public void process(Exchange exchange) {
+        SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = cause == null ? "delivery failed" : cause.getMessage();
+        Object body = exchange.getMessage().getBody();
+        if (run == null || !(body instanceof ProfileBatch batch)) {
+            LOG.error("Dead letter without a batch ({}): {}", body == null ? "no body" : body.getClass().getSimpleName(),
+                    reason);
+            return;
+        }
+        LOG.warn("Sync '{}' run {}: a batch of {} profiles for list {} was not delivered and is deferred: {}",
+                run.syncId(), run.runId(), batch.size(), batch.list(), reason);
+        for (BulkProfile p : batch.profiles()) {
+            run.partDeferred(p.rowKey(), "not delivered: " + reason);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.klaviyosync.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.klaviyosync.klaviyo.BulkImportJobs;
+import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.run.ProfileBatch;
+import org.klaviyosync.run.SyncRun;
+
+/**
+ * Stands in for the HTTP call when no KLAVIYO_API_KEY is set: writes the bulk import request each
+ * batch would have been to a JSON-lines file and defers the rows, since nothing was sent.
+ */
+public final class DryRunRecorder implements Processor {
+
+    private final ObjectMapper json;
+    private final Path directory;
+
+    public DryRunRecorder(ObjectMapper json, Path directory) {
+        this.json = json;
+        this.directory = directory;
+    }
+
+    public Path fileFor(SyncRun run) {
+        return directory.resolve(run.syncId() + "-run-" + run.runId() + ".jsonl");
+    }
+
+    @Override
+    public void process(Exchange exchange) throws IOException {
+        SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
+        ProfileBatch batch = exchange.getMessage().getBody(ProfileBatch.class);
+        Files.createDirectories(directory);
+        ObjectNode line = json.createObjectNode();
+        line.put("sync", run.syncId());
+        line.put("list", batch.list());
+        line.put("profiles", batch.size());
+        line.set("request", BulkImportJobs.requestBody(json, batch.profiles(), null));
+        try (Writer w = Files.newBufferedWriter(fileFor(run), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            w.write(json.writeValueAsString(line));
+            w.write('\n');
+        }
+        for (BulkProfile p : batch.profiles()) {
+            run.partDeferred(p.rowKey(), "dry run: nothing was sent");
+        }
+    }
+}

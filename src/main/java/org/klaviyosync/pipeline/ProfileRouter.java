@@ -1,0 +1,79 @@
+package org.klaviyosync.pipeline;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.klaviyosync.mapping.MappedRow;
+import org.klaviyosync.run.ListTargets;
+import org.klaviyosync.run.ProfileBatch;
+import org.klaviyosync.run.RunRegistry;
+import org.klaviyosync.run.SyncRun;
+import org.klaviyosync.state.RowOutcome;
+
+/**
+ * Decides where a mapped row goes: invalid rows end here, rows whose list cannot be used are
+ * rejected, the rest join the batch of each of their lists. The body becomes the batches this
+ * row completed (usually none).
+ */
+public final class ProfileRouter implements Processor {
+
+    /** Row results are written to the history in chunks of this size while the run goes on. */
+    private static final int RESULTS_FLUSH_SIZE = 1000;
+
+    private final RunRegistry runs;
+
+    public ProfileRouter(RunRegistry runs) {
+        this.runs = runs;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
+        MappedRow row = exchange.getMessage().getBody(MappedRow.class);
+        exchange.getMessage().setBody(route(run, row));
+        if (run.unstoredResultCount() >= RESULTS_FLUSH_SIZE) {
+            runs.storeResults(run);
+        }
+    }
+
+    List<ProfileBatch> route(SyncRun run, MappedRow row) throws Exception {
+        String key = row.identifierValue();
+        if (!row.valid()) {
+            run.settle(key, RowOutcome.INVALID, row.problem().field(), null, row.problem().describe(run.syncId()));
+            return List.of();
+        }
+        if (run.failed()) {
+            run.settle(key, RowOutcome.DEFERRED, null, null, "not sent: the run failed: " + run.failure());
+            return List.of();
+        }
+        Set<String> listIds = new LinkedHashSet<>();
+        try {
+            for (String reference : row.lists()) {
+                ListTargets.Target target = run.lists().resolve(reference);
+                if (target.rejected()) {
+                    run.settle(key, RowOutcome.REJECTED, null, "list", target.rejection());
+                    return List.of();
+                }
+                listIds.add(target.listId());
+            }
+        } catch (Exception e) {
+            run.settle(key, RowOutcome.DEFERRED, null, null, "not sent: its lists could not be looked up: "
+                    + e.getMessage());
+            throw e;
+        }
+        if (!run.track(key, listIds.size())) {
+            run.settle(key, RowOutcome.INVALID, run.sync().identifierColumn(), null, "sync '" + run.syncId()
+                    + "' row '" + key + "' field '" + run.sync().identifierColumn()
+                    + "': duplicate identifier: another row of this run has the same value");
+            return List.of();
+        }
+        List<ProfileBatch> full = new ArrayList<>();
+        for (String listId : listIds) {
+            full.addAll(run.batcher().add(listId, key, row.profile(), row.payloadBytes()));
+        }
+        return full;
+    }
+}

@@ -1,0 +1,45 @@
+package org.klaviyosync.pipeline;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.run.ProfileBatch;
+import org.klaviyosync.run.RunRegistry;
+import org.klaviyosync.run.RunSummary;
+import org.klaviyosync.run.SyncRun;
+
+/**
+ * Ends the run whatever happened: rows still buffered or in unsettled jobs are deferred, the
+ * counts are reconciled, the run and its row results are stored.
+ */
+public final class RunFinisher implements Processor {
+
+    private final RunRegistry runs;
+
+    public RunFinisher(RunRegistry runs) {
+        this.runs = runs;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
+        if (run == null) {
+            return;
+        }
+        String reason = run.failed() ? "not sent: the run failed: " + run.failure() : "not sent: the run ended early";
+        for (ProfileBatch batch : run.batcher().flush()) {
+            for (BulkProfile p : batch.profiles()) {
+                run.partDeferred(p.rowKey(), reason);
+            }
+        }
+        SyncRun.PendingJob job;
+        while ((job = run.nextPendingJob()) != null) {
+            for (BulkProfile p : job.profiles()) {
+                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " was not awaited: " + reason);
+            }
+        }
+        run.deferInFlight(reason);
+        RunSummary summary = runs.close(run);
+        exchange.setProperty(ExchangeKeys.SUMMARY, summary);
+    }
+}

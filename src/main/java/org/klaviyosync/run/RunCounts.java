@@ -1,0 +1,68 @@
+package org.klaviyosync.run;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.klaviyosync.state.RowOutcome;
+
+/** The counts of one run; {@code read} must always equal the sum of the five outcomes once it ends. */
+public final class RunCounts {
+
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong unchanged = new AtomicLong();
+    private final AtomicLong invalid = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong deferred = new AtomicLong();
+
+    void read() {
+        read.incrementAndGet();
+    }
+
+    void count(RowOutcome outcome) {
+        switch (outcome) {
+            case SENT -> sent.incrementAndGet();
+            case UNCHANGED -> unchanged.incrementAndGet();
+            case INVALID -> invalid.incrementAndGet();
+            case REJECTED -> rejected.incrementAndGet();
+            case DEFERRED -> deferred.incrementAndGet();
+            default -> throw new IllegalArgumentException(outcome.name());
+        }
+    }
+
+    public long read() {
+        return read.get();
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long unchanged() {
+        return unchanged.get();
+    }
+
+    public long invalid() {
+        return invalid.get();
+    }
+
+    public long rejected() {
+        return rejected.get();
+    }
+
+    public long deferred() {
+        return deferred.get();
+    }
+
+    public long settled() {
+        return sent() + unchanged() + invalid() + rejected() + deferred();
+    }
+
+    public boolean reconciles() {
+        return read() == settled();
+    }
+
+    @Override
+    public String toString() {
+        return "read=" + read() + " sent=" + sent() + " unchanged=" + unchanged() + " invalid=" + invalid()
+                + " rejected=" + rejected() + " deferred=" + deferred();
+    }
+}

@@ -1,0 +1,132 @@
+package org.klaviyosync.run;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.state.RunRecord;
+import org.klaviyosync.state.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens and closes runs: one active run per sync at a time, each stored in the history with its
+ * counts, which must reconcile.
+ */
+public final class RunRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunRegistry.class);
+
+    private final Map<String, SyncDefinition> syncs;
+    private final StateStore store;
+    private final boolean dryRun;
+    private final Function<SyncDefinition, ListTargets> listTargets;
+    private final int batchProfiles;
+    private final long batchBytes;
+    private final Function<SyncRun, String> dryRunFile;
+    private final Map<String, SyncRun> active = new ConcurrentHashMap<>();
+    private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
+
+    public RunRegistry(Map<String, SyncDefinition> syncs, StateStore store, boolean dryRun,
+            Function<SyncDefinition, ListTargets> listTargets, int batchProfiles, long batchBytes,
+            Function<SyncRun, String> dryRunFile) {
+        this.syncs = Map.copyOf(syncs);
+        this.store = store;
+        this.dryRun = dryRun;
+        this.listTargets = listTargets;
+        this.batchProfiles = batchProfiles;
+        this.batchBytes = batchBytes;
+        this.dryRunFile = dryRunFile;
+    }
+
+    public Optional<SyncDefinition> sync(String syncId) {
+        return Optional.ofNullable(syncs.get(syncId));
+    }
+
+    public Map<String, SyncDefinition> syncs() {
+        return syncs;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public void onRunEnded(Consumer<RunSummary> listener) {
+        listeners.add(listener);
+    }
+
+    public Optional<SyncRun> active(String syncId) {
+        return Optional.ofNullable(active.get(syncId));
+    }
+
+    public SyncRun open(String syncId) throws SQLException {
+        SyncDefinition sync = syncs.get(syncId);
+        if (sync == null) {
+            throw new IllegalArgumentException("no sync named '" + syncId + "'");
+        }
+        synchronized (active) {
+            if (active.containsKey(syncId)) {
+                throw new IllegalStateException("sync '" + syncId + "' is already running (run "
+                        + active.get(syncId).runId() + ")");
+            }
+            Instant started = Instant.now();
+            long runId = store.openRun(syncId, started, dryRun);
+            SyncRun run = new SyncRun(sync, runId, started, dryRun, new ProfileBatcher(batchProfiles, batchBytes),
+                    dryRun ? ListTargets.unresolved() : listTargets.apply(sync));
+            active.put(syncId, run);
+            LOG.info("Sync '{}' run {} started{}", syncId, runId, dryRun ? " (dry run: nothing will be sent)" : "");
+            return run;
+        }
+    }
+
+    /** The SQL the run executes: the model without a trailing semicolon. */
+    public String modelSql(SyncDefinition sync) {
+        String s = sync.modelSql().strip();
+        while (s.endsWith(";")) {
+            s = s.substring(0, s.length() - 1).strip();
+        }
+        return s;
+    }
+
+    /** Stores the run's pending row results (called as they pile up, and at the end). */
+    public void storeResults(SyncRun run) throws SQLException {
+        store.recordRows(run.runId(), run.syncId(), run.drainResults());
+    }
+
+    public RunSummary close(SyncRun run) throws SQLException {
+        try {
+            RunCounts c = run.counts();
+            String error = run.failure();
+            if (!c.reconciles()) {
+                String mismatch = "accounting mismatch: read " + c.read() + " rows but " + c.settled()
+                        + " ended (" + c + "); this is a bug, please report it";
+                LOG.error("Sync '{}' run {}: {}", run.syncId(), run.runId(), mismatch);
+                error = error == null ? mismatch : error + "; " + mismatch;
+            }
+            String status = error != null ? RunSummary.FAILED : run.dryRun() ? RunSummary.DRY_RUN : RunSummary.COMPLETED;
+            Instant ended = Instant.now();
+            storeResults(run);
+            store.closeRun(new RunRecord(run.runId(), run.syncId(), run.startedAt(), ended, status, run.dryRun(),
+                    c.read(), c.sent(), c.unchanged(), c.invalid(), c.rejected(), c.deferred(), error));
+            long ms = Duration.between(run.startedAt(), ended).toMillis();
+            RunSummary summary = new RunSummary(run.syncId(), run.runId(), status, run.dryRun(), c.read(), c.sent(),
+                    c.unchanged(), c.invalid(), c.rejected(), c.deferred(), ms, error,
+                    run.dryRun() ? dryRunFile.apply(run) : null);
+            LOG.info("Sync '{}' run {} {} in {} ms: {}{}", run.syncId(), run.runId(), status, ms, c,
+                    error == null ? "" : " error: " + error);
+            for (Consumer<RunSummary> l : listeners) {
+                l.accept(summary);
+            }
+            return summary;
+        } finally {
+            active.remove(run.syncId(), run);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.klaviyosync.run;
+
+/**
+ * How a run ended, as printed by {@code run --json} and stored in the history.
+ *
+ * @param status {@code completed}, {@code failed} or {@code dry_run}
+ */
+public record RunSummary(String sync, long runId, String status, boolean dryRun, long read, long sent, long unchanged,
+        long invalid, long rejected, long deferred, long durationMs, String error, String dryRunFile) {
+
+    public static final String COMPLETED = "completed";
+    public static final String FAILED = "failed";
+    public static final String DRY_RUN = "dry_run";
+
+    public boolean failed() {
+        return FAILED.equals(status);
+    }
+}

@@ -1,0 +1,203 @@
+package org.klaviyosync.run;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.state.RowOutcome;
+import org.klaviyosync.state.RowResult;
+
+/**
+ * One run of one sync: its counts, the rows still on their way to Klaviyo, the bulk jobs not yet
+ * settled and the row results not yet stored. A row sent to several lists travels in several
+ * jobs; it ends when the last of them settles: rejected if any part was rejected, else deferred
+ * if any part was deferred, else sent.
+ */
+public final class SyncRun {
+
+    private final SyncDefinition sync;
+    private final long runId;
+    private final Instant startedAt;
+    private final boolean dryRun;
+    private final RunCounts counts = new RunCounts();
+    private final ProfileBatcher batcher;
+    private final ListTargets lists;
+    private final Map<String, InFlightRow> inFlight = new ConcurrentHashMap<>();
+    private final Deque<PendingJob> pendingJobs = new ArrayDeque<>();
+    private final List<RowResult> unstoredResults = new ArrayList<>();
+    private volatile String failure;
+
+    /** A bulk job Klaviyo accepted whose outcome is not known yet. */
+    public record PendingJob(String jobId, String list, List<BulkProfile> profiles) {
+    }
+
+    private static final class InFlightRow {
+        int remainingParts;
+        RowOutcome worst = RowOutcome.SENT;
+        String code;
+        String reason;
+    }
+
+    SyncRun(SyncDefinition sync, long runId, Instant startedAt, boolean dryRun, ProfileBatcher batcher,
+            ListTargets lists) {
+        this.sync = sync;
+        this.runId = runId;
+        this.startedAt = startedAt;
+        this.dryRun = dryRun;
+        this.batcher = batcher;
+        this.lists = lists;
+    }
+
+    public SyncDefinition sync() {
+        return sync;
+    }
+
+    public String syncId() {
+        return sync.syncId();
+    }
+
+    public long runId() {
+        return runId;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public RunCounts counts() {
+        return counts;
+    }
+
+    public ProfileBatcher batcher() {
+        return batcher;
+    }
+
+    public ListTargets lists() {
+        return lists;
+    }
+
+    public void rowRead() {
+        counts.read();
+    }
+
+    /** Ends a row that never went in flight (invalid, unchanged, rejected before sending). */
+    public void settle(String identifierValue, RowOutcome outcome, String field, String code, String reason) {
+        counts.count(outcome);
+        if (outcome != RowOutcome.SENT && outcome != RowOutcome.UNCHANGED && !(dryRun && outcome == RowOutcome.DEFERRED)) {
+            synchronized (unstoredResults) {
+                unstoredResults.add(new RowResult(identifierValue, outcome, field, code, reason));
+            }
+        }
+    }
+
+    /** Puts a row in flight in {@code parts} jobs; false when a row with the same key already is. */
+    public boolean track(String key, int parts) {
+        InFlightRow row = new InFlightRow();
+        row.remainingParts = parts;
+        return inFlight.putIfAbsent(key, row) == null;
+    }
+
+    public void partAcknowledged(String key) {
+        part(key, RowOutcome.SENT, null, null);
+    }
+
+    public void partRejected(String key, String code, String reason) {
+        part(key, RowOutcome.REJECTED, code, reason);
+    }
+
+    public void partDeferred(String key, String reason) {
+        part(key, RowOutcome.DEFERRED, null, reason);
+    }
+
+    private void part(String key, RowOutcome outcome, String code, String reason) {
+        InFlightRow row = inFlight.get(key);
+        if (row == null) {
+            return;
+        }
+        boolean done;
+        synchronized (row) {
+            if (rank(outcome) > rank(row.worst)) {
+                row.worst = outcome;
+                row.code = code;
+                row.reason = reason;
+            }
+            row.remainingParts--;
+            done = row.remainingParts <= 0;
+        }
+        if (done && inFlight.remove(key, row)) {
+            settle(key, row.worst, null, row.code, row.reason);
+        }
+    }
+
+    private static int rank(RowOutcome o) {
+        return switch (o) {
+            case REJECTED -> 3;
+            case DEFERRED -> 2;
+            default -> 1;
+        };
+    }
+
+    /** Defers every row still in flight (end of a failed or interrupted run). */
+    public void deferInFlight(String reason) {
+        for (String key : List.copyOf(inFlight.keySet())) {
+            InFlightRow row = inFlight.remove(key);
+            if (row != null) {
+                RowOutcome outcome = row.worst == RowOutcome.REJECTED ? RowOutcome.REJECTED : RowOutcome.DEFERRED;
+                settle(key, outcome, null, row.code, outcome == RowOutcome.REJECTED ? row.reason : reason);
+            }
+        }
+    }
+
+    public int inFlightRows() {
+        return inFlight.size();
+    }
+
+    public synchronized void addPendingJob(PendingJob job) {
+        pendingJobs.addLast(job);
+    }
+
+    public synchronized PendingJob nextPendingJob() {
+        return pendingJobs.pollFirst();
+    }
+
+    public synchronized int pendingJobCount() {
+        return pendingJobs.size();
+    }
+
+    public List<RowResult> drainResults() {
+        synchronized (unstoredResults) {
+            List<RowResult> out = List.copyOf(unstoredResults);
+            unstoredResults.clear();
+            return out;
+        }
+    }
+
+    public int unstoredResultCount() {
+        synchronized (unstoredResults) {
+            return unstoredResults.size();
+        }
+    }
+
+    public void fail(String reason) {
+        if (failure == null) {
+            failure = reason;
+        }
+    }
+
+    public boolean failed() {
+        return failure != null;
+    }
+
+    public String failure() {
+        return failure;
+    }
+}

@@ -1,0 +1,13 @@
+package org.klaviyosync.state;
+
+/**
+ * A row that did not simply go through: invalid, rejected or deferred, with why.
+ *
+ * @param identifierValue the row's identifier (may be null when the identifier itself was missing)
+ * @param outcome         invalid, rejected or deferred
+ * @param field           the column or Klaviyo field concerned, if known
+ * @param code            Klaviyo's error code for rejections (e.g. duplicate_profile), else null
+ * @param reason          a sentence a user can act on
+ */
+public record RowResult(String identifierValue, RowOutcome outcome, String field, String code, String reason) {
+}

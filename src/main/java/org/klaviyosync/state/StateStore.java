@@ -1,0 +1,166 @@
+package org.klaviyosync.state;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The bookkeeping tables in the {@code klaviyo_sync} schema: run history and the row-level
+ * results (invalid, rejected, deferred) with their reasons.
+ */
+public final class StateStore {
+
+    public static final String SCHEMA = "klaviyo_sync";
+
+    private final DataSource dataSource;
+
+    public StateStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Creates the schema and tables if missing. */
+    public void migrate() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("create schema if not exists " + SCHEMA);
+            s.execute("""
+                    create table if not exists klaviyo_sync.runs (
+                      run_id      bigserial primary key,
+                      sync_id     text not null,
+                      started_at  timestamptz not null,
+                      ended_at    timestamptz,
+                      status      text not null,
+                      dry_run     boolean not null default false,
+                      read        bigint not null default 0,
+                      sent        bigint not null default 0,
+                      unchanged   bigint not null default 0,
+                      invalid     bigint not null default 0,
+                      rejected    bigint not null default 0,
+                      deferred    bigint not null default 0,
+                      error       text
+                    )""");
+            s.execute("create index if not exists runs_sync_started on klaviyo_sync.runs (sync_id, started_at desc)");
+            s.execute("""
+                    create table if not exists klaviyo_sync.row_results (
+                      run_id           bigint not null references klaviyo_sync.runs (run_id) on delete cascade,
+                      sync_id          text not null,
+                      identifier_value text,
+                      outcome          text not null,
+                      field            text,
+                      code             text,
+                      reason           text not null,
+                      recorded_at      timestamptz not null default now()
+                    )""");
+            s.execute("create index if not exists row_results_run on klaviyo_sync.row_results (run_id)");
+            s.execute("create index if not exists row_results_sync on klaviyo_sync.row_results (sync_id, outcome)");
+        }
+    }
+
+    public long openRun(String syncId, Instant startedAt, boolean dryRun) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "insert into klaviyo_sync.runs (sync_id, started_at, status, dry_run) values (?, ?, 'running', ?)"
+                                + " returning run_id")) {
+            ps.setString(1, syncId);
+            ps.setTimestamp(2, Timestamp.from(startedAt));
+            ps.setBoolean(3, dryRun);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public void recordRows(long runId, String syncId, List<RowResult> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("insert into klaviyo_sync.row_results"
+                        + " (run_id, sync_id, identifier_value, outcome, field, code, reason) values (?,?,?,?,?,?,?)")) {
+            for (RowResult r : rows) {
+                ps.setLong(1, runId);
+                ps.setString(2, syncId);
+                ps.setString(3, r.identifierValue());
+                ps.setString(4, r.outcome().key());
+                ps.setString(5, r.field());
+                ps.setString(6, r.code());
+                ps.setString(7, r.reason());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public void closeRun(RunRecord run) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("update klaviyo_sync.runs set ended_at = ?, status = ?,"
+                        + " read = ?, sent = ?, unchanged = ?, invalid = ?, rejected = ?, deferred = ?, error = ?"
+                        + " where run_id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(run.endedAt()));
+            ps.setString(2, run.status());
+            ps.setLong(3, run.read());
+            ps.setLong(4, run.sent());
+            ps.setLong(5, run.unchanged());
+            ps.setLong(6, run.invalid());
+            ps.setLong(7, run.rejected());
+            ps.setLong(8, run.deferred());
+            ps.setString(9, run.error());
+            ps.setLong(10, run.runId());
+            ps.executeUpdate();
+        }
+    }
+
+    public List<RunRecord> recentRuns(String syncId, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select run_id, sync_id, started_at, ended_at, status, dry_run,"
+                        + " read, sent, unchanged, invalid, rejected, deferred, error from klaviyo_sync.runs"
+                        + " where sync_id = ? order by run_id desc limit ?")) {
+            ps.setString(1, syncId);
+            ps.setInt(2, limit);
+            List<RunRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp ended = rs.getTimestamp(4);
+                    out.add(new RunRecord(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                            ended == null ? null : ended.toInstant(), rs.getString(5), rs.getBoolean(6), rs.getLong(7),
+                            rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                            rs.getString(13)));
+                }
+            }
+            return out;
+        }
+    }
+
+    public List<RowResult> rowResults(long runId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select identifier_value, outcome, field, code, reason"
+                        + " from klaviyo_sync.row_results where run_id = ? order by identifier_value")) {
+            ps.setLong(1, runId);
+            List<RowResult> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new RowResult(rs.getString(1), RowOutcome.valueOf(rs.getString(2).toUpperCase()),
+                            rs.getString(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Deletes runs (and their row results) that ended longer ago than {@code retention}. */
+    public int purgeOlderThan(Duration retention) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("delete from klaviyo_sync.runs where started_at < ?")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now().minus(retention)));
+            return ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.klaviyosync.warehouse;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Asks the warehouse which columns a model returns, without reading its rows. */
+public final class ModelColumns {
+
+    private final DataSource models;
+
+    public ModelColumns(DataSource models) {
+        this.models = models;
+    }
+
+    /** The column labels of {@code sql}, in order. Throws when the warehouse refuses the model. */
+    public List<String> of(String sql) throws SQLException {
+        String inner = stripTrailingSemicolon(sql);
+        try (Connection c = models.getConnection(); Statement s = c.createStatement()) {
+            s.setMaxRows(1);
+            try (ResultSet rs = s.executeQuery("select * from (" + inner + "\n) as klaviyo_sync_model where 1 = 0")) {
+                ResultSetMetaData md = rs.getMetaData();
+                List<String> columns = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    columns.add(md.getColumnLabel(i));
+                }
+                return columns;
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    static String stripTrailingSemicolon(String sql) {
+        String s = sql.strip();
+        while (s.endsWith(";")) {
+            s = s.substring(0, s.length() - 1).strip();
+        }
+        return s;
+    }
+}
