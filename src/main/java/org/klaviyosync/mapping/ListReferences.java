@@ -56,7 +56,7 @@ public final class ListReferences {
 
     /** The sync's static lists first, then the column's, each reference once, in order. */
     public static List<String> combine(List<String> staticLists, List<String> columnLists) {
-        if (columnLists.isEmpty() && staticLists.size() <= 1 && !staticLists.contains(null)) {
+        if (columnLists.isEmpty() && staticLists.size() <= 1) {
             return List.copyOf(staticLists);
         }
         LinkedHashSet<String> all = new LinkedHashSet<>(staticLists);
