@@ -1,0 +1,334 @@
+package org.klaviyosync.klaviyo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Klaviyo's profile bulk import jobs: submitting, polling and reading per-profile errors.
+ *
+ * <h2>Submitting</h2>
+ * Profiles are sent in jobs of at most {@value #MAX_PROFILES_PER_JOB}. Klaviyo validates a job
+ * request all-or-nothing: a 400 whose errors all point at profiles
+ * ({@code /data/attributes/profiles/data/<i>/...}) rejects those profiles and resends the rest; any
+ * other 4xx rejects the whole batch with Klaviyo's reason; a 413 halves the batch and submits each half.
+ *
+ * <h2>Lost answers</h2>
+ * When the POST fails without a usable answer (I/O error or server error), Klaviyo may still have
+ * created the job. Before sending again, the newest jobs are listed and a job is taken as ours when
+ * it was created after the first POST of this batch (less {@link #CLOCK_SKEW} for clock differences),
+ * has the batch's {@code total_count}, and is not already known to this instance. Another process
+ * submitting a batch of the same size to the same account in that window could be mistaken for ours;
+ * since imports are upserts, the cost of either mistake is bounded (a profile imported twice, or a
+ * batch whose job is tracked under another job's id).
+ *
+ * <p>An exception from {@code submit} (auth, Klaviyo unavailable) may leave part of the profiles
+ * submitted; resubmitting them is harmless because imports are upserts.
+ */
+public final class BulkImportJobs {
+
+    public static final int MAX_PROFILES_PER_JOB = 10_000;
+    /** Allowed difference between this machine's clock and Klaviyo's when matching lost jobs. */
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
+
+    private static final Pattern PROFILE_POINTER = Pattern.compile("^/data/attributes/profiles/data/(\\d+)(/.*)?$");
+
+    private final KlaviyoApi api;
+    private final ObjectMapper json;
+    private final Set<String> knownJobIds = ConcurrentHashMap.newKeySet();
+
+    public BulkImportJobs(KlaviyoApi api, ObjectMapper json) {
+        this.api = Objects.requireNonNull(api, "api");
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    /** Submits profiles as one or more jobs, optionally adding them to the list {@code listId}. */
+    public BulkSubmission submit(List<BulkProfile> profiles, String listId) {
+        List<SubmittedJob> jobs = new ArrayList<>();
+        List<RejectedProfile> rejected = new ArrayList<>();
+        Deque<List<BulkProfile>> pending = new ArrayDeque<>();
+        for (int from = 0; from < profiles.size(); from += MAX_PROFILES_PER_JOB) {
+            pending.addLast(List.copyOf(profiles.subList(from, Math.min(profiles.size(), from + MAX_PROFILES_PER_JOB))));
+        }
+        while (!pending.isEmpty()) {
+            List<BulkProfile> batch = pending.pollFirst();
+            Answer answer = post(batch, listId);
+            if (answer.recoveredJobId() != null) {
+                jobs.add(new SubmittedJob(answer.recoveredJobId(), batch));
+                continue;
+            }
+            KlaviyoResponse r = answer.response();
+            int status = r.status();
+            if (status >= 200 && status < 300) {
+                String id = api.readJson(r, "POST " + KlaviyoPaths.BULK_IMPORT_JOBS).path("data").path("id").asText("");
+                if (id.isEmpty()) {
+                    throw new KlaviyoRequestException("Klaviyo accepted a bulk import job but sent no job id", status,
+                            List.of());
+                }
+                knownJobIds.add(id);
+                jobs.add(new SubmittedJob(id, batch));
+            } else if (status == 413) {
+                if (batch.size() == 1) {
+                    rejected.add(new RejectedProfile(batch.get(0).rowKey(), "too_large",
+                            "the profile alone is larger than Klaviyo accepts in a bulk import (HTTP 413)"));
+                } else {
+                    int mid = batch.size() / 2;
+                    pending.addFirst(batch.subList(mid, batch.size()));
+                    pending.addFirst(batch.subList(0, mid));
+                }
+            } else {
+                List<ApiError> errors = ApiErrors.parse(r.body(), json);
+                Map<Integer, List<ApiError>> byProfile = status == 400 ? errorsByProfile(errors, batch.size()) : null;
+                if (byProfile != null) {
+                    List<BulkProfile> rest = new ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                        List<ApiError> own = byProfile.get(i);
+                        if (own == null) {
+                            rest.add(batch.get(i));
+                        } else {
+                            rejected.add(rejection(batch.get(i).rowKey(), own));
+                        }
+                    }
+                    if (!rest.isEmpty()) {
+                        pending.addFirst(rest);
+                    }
+                } else {
+                    String code = errors.isEmpty() || errors.get(0).code() == null ? "http_" + status
+                            : errors.get(0).code();
+                    String detail = "Klaviyo refused the bulk import: " + ApiErrors.summarize(status, errors);
+                    for (BulkProfile p : batch) {
+                        rejected.add(new RejectedProfile(p.rowKey(), code, detail));
+                    }
+                }
+            }
+        }
+        return new BulkSubmission(jobs, rejected);
+    }
+
+    /** Reads a job's state ({@code GET /api/profile-bulk-import-jobs/{id}}). */
+    public JobState poll(String jobId) {
+        KlaviyoResponse r = api.send(KlaviyoRequest.get(KlaviyoPaths.bulkImportJob(jobId), RateLimitBucket.BULK_IMPORT));
+        if (r.status() != 200) {
+            throw new KlaviyoRequestException("reading bulk import job " + jobId + " failed: "
+                    + ApiErrors.summarize(r, json), r.status(), ApiErrors.parse(r.body(), json));
+        }
+        return state(api.readJson(r, "GET bulk import job").path("data"));
+    }
+
+    /** All per-profile errors of a job, following every cursor page. */
+    public List<ImportError> importErrors(String jobId) {
+        List<ImportError> out = new ArrayList<>();
+        String next = KlaviyoPaths.importErrors(jobId, KlaviyoPaths.JOB_PAGE_SIZE);
+        while (next != null) {
+            KlaviyoResponse r = api.send(KlaviyoRequest.get(next, RateLimitBucket.BULK_IMPORT));
+            if (r.status() != 200) {
+                throw new KlaviyoRequestException("reading import errors of job " + jobId + " failed: "
+                        + ApiErrors.summarize(r, json), r.status(), ApiErrors.parse(r.body(), json));
+            }
+            JsonNode page = api.readJson(r, "GET import errors");
+            for (JsonNode e : page.path("data")) {
+                JsonNode a = e.path("attributes");
+                JsonNode payload = a.get("original_payload");
+                out.add(new ImportError(text(e.get("id")), text(a.get("code")), text(a.get("title")),
+                        text(a.get("detail")), text(a.path("source").get("pointer")),
+                        payload == null || payload.isNull() ? null : payload));
+            }
+            next = nextLink(page);
+        }
+        return out;
+    }
+
+    /**
+     * Polls every {@code pollInterval} until the job is complete or cancelled, or {@code timeout}
+     * has passed. For a complete job with failures, its import errors are fetched too.
+     */
+    public JobOutcome awaitCompletion(String jobId, Duration pollInterval, Duration timeout) {
+        Clock clock = api.retryPolicy().clock();
+        Instant deadline = clock.instant().plus(timeout);
+        while (true) {
+            JobState state = poll(jobId);
+            if (state.isFinished()) {
+                List<ImportError> errors = JobState.COMPLETE.equals(state.status()) && state.failedCount() > 0
+                        ? importErrors(jobId) : List.of();
+                return new JobOutcome(state, errors, false);
+            }
+            if (!clock.instant().plus(pollInterval).isBefore(deadline)) {
+                return new JobOutcome(state, List.of(), true);
+            }
+            api.pause(pollInterval);
+        }
+    }
+
+    /**
+     * The value of {@code attributes.<identifierAttribute>} (or the top-level {@code id} when the
+     * attribute is {@code id}) of a profile payload such as an import error's original payload,
+     * also when wrapped in {@code {"data": ...}}; null when absent.
+     */
+    public static String identifierOf(JsonNode profilePayload, String identifierAttribute) {
+        if (profilePayload == null || identifierAttribute == null) {
+            return null;
+        }
+        JsonNode resource = profilePayload;
+        if (!resource.has("attributes") && resource.path("data").isObject()) {
+            resource = resource.get("data");
+        }
+        JsonNode value = "id".equals(identifierAttribute)
+                ? resource.get("id")
+                : resource.path("attributes").get(identifierAttribute);
+        return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
+    }
+
+    private record Answer(String recoveredJobId, KlaviyoResponse response) {
+    }
+
+    private Answer post(List<BulkProfile> batch, String listId) {
+        KlaviyoRequest request = KlaviyoRequest.post(KlaviyoPaths.BULK_IMPORT_JOBS, RateLimitBucket.BULK_IMPORT,
+                body(batch, listId));
+        Instant since = api.retryPolicy().clock().instant().minus(CLOCK_SKEW);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new Answer(null, api.sendOnce(request));
+            } catch (KlaviyoUnavailableException e) {
+                if (!e.outcomeUnknown() || attempt >= api.retryPolicy().maxAttempts()) {
+                    throw e;
+                }
+                api.waitBeforeResend(attempt);
+                Optional<String> existing = unclaimedJobSince(since, batch.size());
+                if (existing.isPresent()) {
+                    return new Answer(existing.get(), null);
+                }
+            }
+        }
+    }
+
+    /** The newest job created since {@code since} with {@code totalCount} profiles not known yet; claims it. */
+    private Optional<String> unclaimedJobSince(Instant since, int totalCount) {
+        KlaviyoResponse r = api.send(KlaviyoRequest.get(KlaviyoPaths.recentBulkImportJobs(KlaviyoPaths.JOB_PAGE_SIZE),
+                RateLimitBucket.BULK_IMPORT));
+        if (r.status() != 200) {
+            throw new KlaviyoRequestException("listing recent bulk import jobs failed: " + ApiErrors.summarize(r, json),
+                    r.status(), ApiErrors.parse(r.body(), json));
+        }
+        List<JobState> newestFirst = new ArrayList<>();
+        for (JsonNode job : api.readJson(r, "GET bulk import jobs").path("data")) {
+            newestFirst.add(state(job));
+        }
+        // Oldest match first: if several lost attempts each created a job, they are claimed in order.
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            JobState job = newestFirst.get(i);
+            if (job.createdAt() == null || job.createdAt().isBefore(since) || job.totalCount() != totalCount) {
+                continue;
+            }
+            if (knownJobIds.add(job.jobId())) {
+                return Optional.of(job.jobId());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private byte[] body(List<BulkProfile> batch, String listId) {
+        ObjectNode root = json.createObjectNode();
+        ObjectNode data = root.putObject("data");
+        data.put("type", "profile-bulk-import-job");
+        ArrayNode profiles = data.putObject("attributes").putObject("profiles").putArray("data");
+        for (BulkProfile p : batch) {
+            profiles.add(p.profile());
+        }
+        if (listId != null) {
+            ObjectNode list = data.putObject("relationships").putObject("lists").putArray("data").addObject();
+            list.put("type", "list");
+            list.put("id", listId);
+        }
+        try {
+            return json.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("profiles cannot be written as JSON", e);
+        }
+    }
+
+    /** Errors grouped by profile index, or null when any error does not point at a profile of the batch. */
+    private static Map<Integer, List<ApiError>> errorsByProfile(List<ApiError> errors, int batchSize) {
+        if (errors.isEmpty()) {
+            return null;
+        }
+        Map<Integer, List<ApiError>> byIndex = new LinkedHashMap<>();
+        for (ApiError e : errors) {
+            Matcher m = e.pointer() == null ? null : PROFILE_POINTER.matcher(e.pointer());
+            if (m == null || !m.matches()) {
+                return null;
+            }
+            int index;
+            try {
+                index = Integer.parseInt(m.group(1));
+            } catch (NumberFormatException tooLong) {
+                return null;
+            }
+            if (index >= batchSize) {
+                return null;
+            }
+            byIndex.computeIfAbsent(index, k -> new ArrayList<>()).add(e);
+        }
+        return byIndex;
+    }
+
+    private static RejectedProfile rejection(String rowKey, List<ApiError> errors) {
+        String code = errors.get(0).code() == null ? "invalid" : errors.get(0).code();
+        String detail = errors.stream().map(e -> {
+            Matcher m = PROFILE_POINTER.matcher(e.pointer());
+            String field = m.matches() && m.group(2) != null ? m.group(2).substring(1).replace('/', '.') : "";
+            return ApiErrors.scrub(field.isEmpty() ? e.message() : field + ": " + e.message());
+        }).distinct().collect(Collectors.joining("; "));
+        return new RejectedProfile(rowKey, code, detail);
+    }
+
+    private static JobState state(JsonNode data) {
+        JsonNode a = data.path("attributes");
+        return new JobState(data.path("id").asText(null), a.path("status").asText(null), a.path("total_count").asInt(0),
+                a.path("completed_count").asInt(0), a.path("failed_count").asInt(0), instant(a.get("created_at")),
+                instant(a.get("completed_at")));
+    }
+
+    private static Instant instant(JsonNode node) {
+        if (node == null || !node.isTextual()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(node.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(node.asText());
+            } catch (DateTimeParseException again) {
+                return null;
+            }
+        }
+    }
+
+    private static String nextLink(JsonNode page) {
+        JsonNode link = page.path("links").path("next");
+        return link.isTextual() && !link.asText().isBlank() ? KlaviyoPaths.relativize(link.asText()) : null;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
+    }
+}

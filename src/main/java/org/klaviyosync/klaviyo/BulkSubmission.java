@@ -1,0 +1,16 @@
+package org.klaviyosync.klaviyo;
+
+import java.util.List;
+
+/** The result of {@link BulkImportJobs#submit}: the jobs created and the profiles refused up front. */
+public record BulkSubmission(List<SubmittedJob> jobs, List<RejectedProfile> rejected) {
+
+    public BulkSubmission {
+        jobs = List.copyOf(jobs);
+        rejected = List.copyOf(rejected);
+    }
+
+    public int submittedProfiles() {
+        return jobs.stream().mapToInt(j -> j.profiles().size()).sum();
+    }
+}

@@ -1,0 +1,53 @@
+package org.klaviyosync.mapping;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * One model row turned into what is sent to Klaviyo, or the reason it cannot be sent.
+ *
+ * @param identifierValue the identifier, as text and trimmed; null when the row has none
+ * @param profile         the JSON:API profile resource {@code {"type":"profile","attributes":{...}}},
+ *                        as used in a bulk import's {@code profiles.data} and in profile-import's
+ *                        {@code data}; null when the row is invalid
+ * @param lists           the list names or ids the profile is added to: the sync's static lists,
+ *                        then the list column's, each once; empty when the row is invalid
+ * @param fingerprint     a stable hash of the profile's attributes and the sorted list references;
+ *                        equal for equal content whatever the column order, different when any
+ *                        value or list differs; 0 when the row is invalid
+ * @param payloadBytes    the size of {@code profile} as UTF-8 JSON; also set when the row is
+ *                        invalid for being too large, else 0 for invalid rows
+ * @param problem         why the row cannot be sent; null when it is valid
+ */
+public record MappedRow(
+        String identifierValue,
+        ObjectNode profile,
+        List<String> lists,
+        long fingerprint,
+        int payloadBytes,
+        RowProblem problem) {
+
+    public MappedRow {
+        lists = lists == null ? List.of() : List.copyOf(lists);
+    }
+
+    static MappedRow invalid(String identifierValue, RowProblem problem, int payloadBytes) {
+        return new MappedRow(identifierValue, null, List.of(), 0L, payloadBytes, problem);
+    }
+
+    public boolean valid() {
+        return problem == null;
+    }
+
+    /**
+     * The row's problem in full, e.g.
+     * {@code sync 'vip' row 'crm-42' field 'email': 'bob@' is not a valid email address};
+     * for a valid row, {@code sync 'vip' row 'crm-42' is valid}.
+     */
+    public String describe(String syncId) {
+        if (problem != null) {
+            return problem.describe(syncId, identifierValue);
+        }
+        return "sync '" + syncId + "' row '" + identifierValue + "' is valid";
+    }
+}

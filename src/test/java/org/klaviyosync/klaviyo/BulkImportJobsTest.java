@@ -1,0 +1,226 @@
+package org.klaviyosync.klaviyo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BulkImportJobsTest {
+
+    private final Fakes f = new Fakes();
+    private final BulkImportJobs jobs = new BulkImportJobs(f.api, Fakes.JSON);
+
+    private static List<BulkProfile> profiles(int n) {
+        List<BulkProfile> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ObjectNode p = Fakes.JSON.createObjectNode();
+            p.put("type", "profile");
+            p.putObject("attributes").put("email", "p" + i + "@example.com");
+            out.add(new BulkProfile("row" + i, p));
+        }
+        return out;
+    }
+
+    private static String accepted(String id, int total) {
+        return "{\"data\":{\"type\":\"profile-bulk-import-job\",\"id\":\"" + id + "\",\"attributes\":{\"status\":\"queued\","
+                + "\"created_at\":\"2026-08-01T10:00:00+00:00\",\"total_count\":" + total + ",\"completed_count\":0,"
+                + "\"failed_count\":0}}}";
+    }
+
+    private JsonNode sentBody(int i) throws IOException {
+        return Fakes.JSON.readTree(f.transport.body(i));
+    }
+
+    private List<String> sentEmails(int i) throws IOException {
+        List<String> emails = new ArrayList<>();
+        for (JsonNode p : sentBody(i).path("data").path("attributes").path("profiles").path("data")) {
+            emails.add(p.path("attributes").path("email").asText());
+        }
+        return emails;
+    }
+
+    @Test
+    void submitsOneJobWithTheListRelationship() throws IOException {
+        f.transport.respond(202, accepted("01JOB", 2));
+
+        BulkSubmission s = jobs.submit(profiles(2), "Y6nRLr");
+
+        assertEquals(1, s.jobs().size());
+        assertEquals("01JOB", s.jobs().get(0).jobId());
+        assertEquals(2, s.submittedProfiles());
+        assertTrue(s.rejected().isEmpty());
+        assertEquals("POST", f.transport.request(0).method());
+        assertEquals("/api/profile-bulk-import-jobs", f.transport.path(0));
+        assertEquals(RateLimitBucket.BULK_IMPORT, f.transport.request(0).bucket());
+        JsonNode data = sentBody(0).path("data");
+        assertEquals("profile-bulk-import-job", data.path("type").asText());
+        assertEquals("{\"lists\":{\"data\":[{\"type\":\"list\",\"id\":\"Y6nRLr\"}]}}", data.path("relationships").toString());
+        assertEquals("profile", data.path("attributes").path("profiles").path("data").get(0).path("type").asText());
+    }
+
+    @Test
+    void omitsRelationshipsWithoutAList() throws IOException {
+        f.transport.respond(202, accepted("01JOB", 1));
+        jobs.submit(profiles(1), null);
+        assertFalse(sentBody(0).path("data").has("relationships"));
+    }
+
+    @Test
+    void invalidProfilesAreStrippedAndTheRestResent() throws IOException {
+        f.transport.respond(400, "{\"errors\":["
+                + "{\"id\":\"a\",\"status\":400,\"code\":\"invalid\",\"title\":\"Invalid input.\","
+                + "\"detail\":\"Invalid email address\",\"source\":{\"pointer\":\"/data/attributes/profiles/data/1/attributes/email\"}},"
+                + "{\"id\":\"b\",\"status\":\"400\",\"code\":\"invalid\",\"title\":\"Invalid input.\","
+                + "\"detail\":\"Invalid phone number format\",\"source\":{\"pointer\":\"/data/attributes/profiles/data/3/attributes/phone_number\"}}]}")
+                .respond(202, accepted("01JOB", 3));
+
+        BulkSubmission s = jobs.submit(profiles(5), null);
+
+        assertEquals(List.of("p0@example.com", "p2@example.com", "p4@example.com"), sentEmails(1));
+        assertEquals(1, s.jobs().size());
+        assertEquals(List.of("row0", "row2", "row4"),
+                s.jobs().get(0).profiles().stream().map(BulkProfile::rowKey).toList());
+        assertEquals(List.of(
+                new RejectedProfile("row1", "invalid", "attributes.email: Invalid email address"),
+                new RejectedProfile("row3", "invalid", "attributes.phone_number: Invalid phone number format")),
+                s.rejected());
+    }
+
+    @Test
+    void batchLevelClientErrorRejectsEverything() {
+        f.transport.respond(400, "{\"errors\":[{\"id\":\"a\",\"code\":\"invalid\",\"title\":\"Invalid input.\","
+                + "\"detail\":\"list does not exist\",\"source\":{\"pointer\":\"/data/relationships/lists/data/0/id\"}}]}");
+
+        BulkSubmission s = jobs.submit(profiles(3), "nolist");
+
+        assertTrue(s.jobs().isEmpty());
+        assertEquals(3, s.rejected().size());
+        assertEquals("invalid", s.rejected().get(0).code());
+        assertTrue(s.rejected().get(0).detail().contains("list does not exist"), s.rejected().get(0).detail());
+        assertEquals(1, f.transport.requests.size());
+    }
+
+    @Test
+    void tooLargeBatchesAreHalved() throws IOException {
+        f.transport.respond(413, "Request Entity Too Large")
+                .respond(202, accepted("01A", 2))
+                .respond(413, "")
+                .respond(202, accepted("01B", 1))
+                .respond(202, accepted("01C", 2));
+
+        BulkSubmission s = jobs.submit(profiles(5), null);
+
+        assertEquals(List.of("01A", "01B", "01C"), s.jobs().stream().map(SubmittedJob::jobId).toList());
+        assertEquals(List.of("p0@example.com", "p1@example.com"), sentEmails(1));
+        assertEquals(List.of("p2@example.com", "p3@example.com", "p4@example.com"), sentEmails(2));
+        assertEquals(List.of("p2@example.com"), sentEmails(3));
+        assertEquals(List.of("p3@example.com", "p4@example.com"), sentEmails(4));
+        assertEquals(5, s.submittedProfiles());
+    }
+
+    @Test
+    void singleProfileTooLargeIsRejected() {
+        f.transport.respond(413, "");
+        BulkSubmission s = jobs.submit(profiles(1), null);
+        assertEquals("too_large", s.rejected().get(0).code());
+    }
+
+    @Test
+    void lostAnswerFindsTheJobKlaviyoCreatedInsteadOfResubmitting() {
+        f.transport.fail(new IOException("read timed out"))
+                .respond(200, "{\"data\":["
+                        + "{\"id\":\"01OTHER\",\"attributes\":{\"status\":\"queued\",\"created_at\":\"2026-08-01T10:00:01+00:00\",\"total_count\":7}},"
+                        + "{\"id\":\"01MINE\",\"attributes\":{\"status\":\"queued\",\"created_at\":\"2026-08-01T10:00:00.5+00:00\",\"total_count\":3}},"
+                        + "{\"id\":\"01OLD\",\"attributes\":{\"status\":\"complete\",\"created_at\":\"2026-07-31T09:00:00+00:00\",\"total_count\":3}}]}");
+
+        BulkSubmission s = jobs.submit(profiles(3), null);
+
+        assertEquals("01MINE", s.jobs().get(0).jobId());
+        assertEquals("/api/profile-bulk-import-jobs?sort=-created_at&page%5Bsize%5D=100", f.transport.path(1));
+        assertEquals(2, f.transport.requests.size());
+    }
+
+    @Test
+    void lostAnswerWithoutANewJobResubmits() {
+        f.transport.respond(503, "")
+                .respond(200, "{\"data\":[]}")
+                .respond(202, accepted("01JOB", 3));
+
+        BulkSubmission s = jobs.submit(profiles(3), null);
+
+        assertEquals("01JOB", s.jobs().get(0).jobId());
+        assertEquals("POST", f.transport.request(2).method());
+    }
+
+    @Test
+    void pollReadsCounts() {
+        f.transport.respond(200, "{\"data\":{\"id\":\"01JOB\",\"attributes\":{\"status\":\"processing\","
+                + "\"created_at\":\"2026-08-01T10:00:00+00:00\",\"total_count\":10,\"completed_count\":4,\"failed_count\":1}}}");
+
+        JobState s = jobs.poll("01JOB");
+
+        assertEquals(new JobState("01JOB", "processing", 10, 4, 1,
+                java.time.Instant.parse("2026-08-01T10:00:00Z"), null), s);
+        assertEquals("/api/profile-bulk-import-jobs/01JOB", f.transport.path(0));
+        assertFalse(s.isFinished());
+    }
+
+    @Test
+    void importErrorsFollowCursorPages() {
+        f.transport.respond(200, "{\"data\":[{\"type\":\"import-error\",\"id\":\"e1\",\"attributes\":{\"code\":\"invalid\","
+                        + "\"title\":\"Invalid input\",\"detail\":\"conflict\",\"source\":{\"pointer\":\"/data\"},"
+                        + "\"original_payload\":{\"type\":\"profile\",\"attributes\":{\"email\":\"a@x.com\"}}}}],"
+                        + "\"links\":{\"self\":\"s\",\"next\":\"https://a.klaviyo.com/api/profile-bulk-import-jobs/01JOB/import-errors?page%5Bcursor%5D=abc&page%5Bsize%5D=100\"}}")
+                .respond(200, "{\"data\":[{\"type\":\"import-error\",\"id\":\"e2\",\"attributes\":{\"code\":\"invalid\","
+                        + "\"title\":\"Invalid input\",\"detail\":\"bad\",\"source\":{\"pointer\":\"/data\"},"
+                        + "\"original_payload\":{\"type\":\"profile\",\"attributes\":{\"external_id\":42}}}}],"
+                        + "\"links\":{\"self\":\"s\",\"next\":null}}");
+
+        List<ImportError> errors = jobs.importErrors("01JOB");
+
+        assertEquals(2, errors.size());
+        assertEquals("/api/profile-bulk-import-jobs/01JOB/import-errors?page%5Bsize%5D=100", f.transport.path(0));
+        assertEquals("/api/profile-bulk-import-jobs/01JOB/import-errors?page%5Bcursor%5D=abc&page%5Bsize%5D=100",
+                f.transport.path(1));
+        assertEquals("a@x.com", BulkImportJobs.identifierOf(errors.get(0).originalPayload(), "email"));
+        assertEquals("42", BulkImportJobs.identifierOf(errors.get(1).originalPayload(), "external_id"));
+        assertNull(BulkImportJobs.identifierOf(errors.get(1).originalPayload(), "email"));
+        assertEquals("/data", errors.get(0).pointer());
+    }
+
+    @Test
+    void awaitCompletionPollsThenFetchesErrors() {
+        f.transport.respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"queued\",\"total_count\":2}}}")
+                .respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"complete\",\"total_count\":2,"
+                        + "\"completed_count\":1,\"failed_count\":1}}}")
+                .respond(200, "{\"data\":[{\"id\":\"e\",\"attributes\":{\"code\":\"invalid\",\"title\":\"t\",\"detail\":\"d\","
+                        + "\"source\":{}}}],\"links\":{}}");
+
+        JobOutcome o = jobs.awaitCompletion("J", Duration.ofSeconds(5), Duration.ofMinutes(1));
+
+        assertFalse(o.timedOut());
+        assertEquals(1, o.errors().size());
+        assertEquals(List.of(Duration.ofSeconds(5)), f.sleeper.sleeps);
+    }
+
+    @Test
+    void awaitCompletionGivesUpAtTheTimeout() {
+        for (int i = 0; i < 3; i++) {
+            f.transport.respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"processing\",\"total_count\":2}}}");
+        }
+
+        JobOutcome o = jobs.awaitCompletion("J", Duration.ofSeconds(10), Duration.ofSeconds(25));
+
+        assertTrue(o.timedOut());
+        assertEquals("processing", o.state().status());
+        assertEquals(3, f.transport.requests.size());
+    }
+}
