@@ -1,0 +1,155 @@
+package org.klaviyosync.standin;
+
+import java.time.Duration;
+import java.util.Random;
+
+/**
+ * Switchable misbehaviour, all off by default. Random decisions come from one seeded generator, so a
+ * test that sets {@link #seed(long)} and sends requests one at a time sees the same faults each run.
+ * Setters return this, so they chain: {@code standIn.faults().seed(7).serverErrors(0.3)}.
+ */
+public final class Faults {
+
+    private long seed = 42;
+    private Random random = new Random(seed);
+    private String pathPrefix;
+    private double serverErrorProbability;
+    private int serverErrorStatus;
+    private int stormRemaining;
+    private long stormUntilMillis;
+    private int stormRetryAfterSeconds = 1;
+    private double dropProbability;
+    private long delayMillis;
+    private double bulkCreatedThenErrorProbability;
+
+    Faults() {
+    }
+
+    /** Reseeds the generator behind every probability. */
+    public synchronized Faults seed(long seed) {
+        this.seed = seed;
+        this.random = new Random(seed);
+        return this;
+    }
+
+    /** Only requests whose path starts with this prefix get faults (null: all requests). */
+    public synchronized Faults onlyForPathsStartingWith(String prefix) {
+        this.pathPrefix = prefix;
+        return this;
+    }
+
+    /** With probability p, answer 500 or 503 (chosen at random) without doing anything. */
+    public synchronized Faults serverErrors(double p) {
+        return serverErrors(p, 0);
+    }
+
+    /** With probability p, answer {@code status} (500 or 503) without doing anything. */
+    public synchronized Faults serverErrors(double p, int status) {
+        if (status != 0 && status != 500 && status != 503) {
+            throw new IllegalArgumentException("status must be 500 or 503");
+        }
+        this.serverErrorProbability = probability(p);
+        this.serverErrorStatus = status;
+        return this;
+    }
+
+    /** The next {@code requests} requests get 429 with {@code Retry-After: retryAfterSeconds}. */
+    public synchronized Faults tooManyRequests(int requests, int retryAfterSeconds) {
+        this.stormRemaining = requests;
+        this.stormRetryAfterSeconds = Math.max(1, retryAfterSeconds);
+        return this;
+    }
+
+    /** Every request during {@code duration} from now gets 429 with {@code Retry-After: retryAfterSeconds}. */
+    public synchronized Faults tooManyRequestsFor(Duration duration, int retryAfterSeconds) {
+        this.stormUntilMillis = System.currentTimeMillis() + duration.toMillis();
+        this.stormRetryAfterSeconds = Math.max(1, retryAfterSeconds);
+        return this;
+    }
+
+    /** With probability p, close the connection without any answer (the request is not processed). */
+    public synchronized Faults dropConnections(double p) {
+        this.dropProbability = probability(p);
+        return this;
+    }
+
+    /** Wait this long before handling each request. */
+    public synchronized Faults delay(Duration delay) {
+        this.delayMillis = delay.toMillis();
+        return this;
+    }
+
+    /**
+     * With probability p, {@code POST /api/profile-bulk-import-jobs} creates the job (it will be
+     * processed as usual) but answers 500.
+     */
+    public synchronized Faults bulkJobCreatedThenServerError(double p) {
+        this.bulkCreatedThenErrorProbability = probability(p);
+        return this;
+    }
+
+    /** Turns every fault off and reseeds with the current seed. */
+    public synchronized Faults clear() {
+        pathPrefix = null;
+        serverErrorProbability = 0;
+        serverErrorStatus = 0;
+        stormRemaining = 0;
+        stormUntilMillis = 0;
+        stormRetryAfterSeconds = 1;
+        dropProbability = 0;
+        delayMillis = 0;
+        bulkCreatedThenErrorProbability = 0;
+        random = new Random(seed);
+        return this;
+    }
+
+    synchronized boolean applies(String path) {
+        return pathPrefix == null || path.startsWith(pathPrefix);
+    }
+
+    synchronized long delayMillis() {
+        return delayMillis;
+    }
+
+    synchronized boolean rollDrop() {
+        return roll(dropProbability);
+    }
+
+    /** Retry-After seconds when this request falls in a 429 storm, else 0. */
+    synchronized int stormRetryAfter() {
+        if (stormRemaining > 0) {
+            stormRemaining--;
+            return stormRetryAfterSeconds;
+        }
+        if (System.currentTimeMillis() < stormUntilMillis) {
+            return stormRetryAfterSeconds;
+        }
+        return 0;
+    }
+
+    /** The status of a random server error for this request, else 0. */
+    synchronized int rollServerError() {
+        if (!roll(serverErrorProbability)) {
+            return 0;
+        }
+        if (serverErrorStatus != 0) {
+            return serverErrorStatus;
+        }
+        return random.nextBoolean() ? 500 : 503;
+    }
+
+    synchronized boolean rollBulkCreatedThenError() {
+        return roll(bulkCreatedThenErrorProbability);
+    }
+
+    private boolean roll(double p) {
+        return p > 0 && random.nextDouble() < p;
+    }
+
+    private static double probability(double p) {
+        if (p < 0 || p > 1) {
+            throw new IllegalArgumentException("probability must be within [0, 1]");
+        }
+        return p;
+    }
+}

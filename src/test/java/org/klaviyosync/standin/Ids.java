@@ -1,0 +1,38 @@
+package org.klaviyosync.standin;
+
+import java.security.SecureRandom;
+import java.util.Random;
+import java.util.regex.Pattern;
+
+/** Klaviyo-shaped ids: 26-character ULIDs (Crockford base32, upper case) and 6-character list ids. */
+final class Ids {
+
+    static final Pattern ULID = Pattern.compile("^[0-7][0-9A-HJKMNP-TV-Z]{25}$");
+
+    private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    private static final char[] ALNUM =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private final Random random = new SecureRandom();
+
+    synchronized String ulid() {
+        char[] out = new char[26];
+        long time = System.currentTimeMillis();
+        for (int i = 9; i >= 0; i--) {
+            out[i] = CROCKFORD[(int) (time & 31)];
+            time >>>= 5;
+        }
+        for (int i = 10; i < 26; i++) {
+            out[i] = CROCKFORD[random.nextInt(32)];
+        }
+        return new String(out);
+    }
+
+    synchronized String listId() {
+        char[] out = new char[6];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ALNUM[random.nextInt(ALNUM.length)];
+        }
+        return new String(out);
+    }
+}

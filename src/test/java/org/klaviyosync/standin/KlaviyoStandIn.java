@@ -1,0 +1,589 @@
+package org.klaviyosync.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A strict stand-in for Klaviyo's REST API (the subset klaviyo-sync uses, as described in
+ * klaviyo-api.md) on a real HTTP server bound to 127.0.0.1 on an ephemeral port.
+ *
+ * <p>Order of checks for every request: faults (delay, dropped connection, 429 storm, random 5xx),
+ * route (404 unknown path or trailing slash, 405 wrong method), {@code Authorization} (401), rate
+ * limit of the route's bucket (429), scopes (403), {@code revision} header (400), query parameters
+ * (400), {@code Content-Type} (415), body size (413), JSON syntax (400), then the endpoint itself.
+ * So a scope probe with an invalid body answers 403 without the scope and 400 with it, and never
+ * creates anything.
+ *
+ * <p>Thread-safe: the server runs handlers on a thread pool and the data lives behind one lock.
+ */
+public final class KlaviyoStandIn implements AutoCloseable {
+
+    public static final String DEFAULT_API_KEY = "pk_standin_test_key";
+    public static final String PROFILES_READ = "profiles:read";
+    public static final String PROFILES_WRITE = "profiles:write";
+    public static final String LISTS_READ = "lists:read";
+    public static final String LISTS_WRITE = "lists:write";
+    public static final Set<String> ALL_SCOPES = Set.of(PROFILES_READ, PROFILES_WRITE, LISTS_READ, LISTS_WRITE);
+
+    /** Limit of {@code POST /api/profile-import}; larger bodies answer 413. */
+    public static final int PROFILE_IMPORT_MAX_BYTES = 100 * 1024;
+    /** Limit of {@code POST /api/profile-bulk-import-jobs}; larger bodies answer 413. */
+    public static final int BULK_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
+
+    static final String MEDIA_TYPE = "application/vnd.api+json";
+    private static final Pattern REVISION = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(\\.pre)?$");
+    private static final String AUTH_PREFIX = "Klaviyo-API-Key ";
+
+    private interface Handler {
+        ApiResponse handle(ApiRequest request);
+    }
+
+    private record Route(String method, Pattern path, Set<String> scopes, Function<Map<String, String>, String> bucket,
+                         Set<String> params, int maxBody, Handler handler) {
+        boolean hasBody() {
+            return maxBody > 0;
+        }
+    }
+
+    private final Object lock = new Object();
+    private final Map<String, Set<String>> keys = new ConcurrentHashMap<>();
+    private final RateLimiter rateLimiter = new RateLimiter();
+    private final Faults faults = new Faults();
+    private final Ids ids = new Ids();
+    private final StandInProfiles profiles = new StandInProfiles(ids);
+    private final StandInLists lists = new StandInLists(ids);
+    private final BulkImportJobsResource jobs = new BulkImportJobsResource(ids, profiles, lists);
+    private final ProfilesResource profilesResource = new ProfilesResource(profiles);
+    private final ListsResource listsResource = new ListsResource(lists, profiles);
+    private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<Route> routes = new ArrayList<>();
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String baseUrl;
+
+    private KlaviyoStandIn() throws IOException {
+        keys.put(DEFAULT_API_KEY, ALL_SCOPES);
+        defineRoutes();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 256);
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "klaviyo-standin-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::serve);
+        server.start();
+        baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Starts a stand-in on an ephemeral port of 127.0.0.1. */
+    public static KlaviyoStandIn start() {
+        try {
+            return new KlaviyoStandIn();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The default key, which has every scope. */
+    public String apiKey() {
+        return DEFAULT_API_KEY;
+    }
+
+    /** Adds (or replaces) a private key with the given scopes. */
+    public void addKey(String key, Set<String> scopes) {
+        keys.put(key, Set.copyOf(scopes));
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- switches
+
+    /** Mutable fault switches, all off by default. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Default true: Klaviyo's documented limits per bucket apply. Headers are sent either way. */
+    public void setRateLimitsEnabled(boolean enabled) {
+        rateLimiter.setEnabled(enabled);
+    }
+
+    /** Overrides one bucket's limits; bucket names are the constants of {@link RateLimiter}. */
+    public void setRateLimits(String bucket, int burstPerSecond, int steadyPerMinute) {
+        rateLimiter.setLimits(bucket, burstPerSecond, steadyPerMinute);
+    }
+
+    /** Lists that {@code POST /api/lists} may create per UTC day (default 150); then 429 until midnight UTC. */
+    public void setListCreateDailyCap(int cap) {
+        synchronized (lock) {
+            lists.setDailyCap(cap);
+        }
+    }
+
+    /** How many polls of {@code GET /api/profile-bulk-import-jobs/{id}} complete a job (default 2). */
+    public void setJobPollsUntilComplete(int polls) {
+        synchronized (lock) {
+            jobs.setPollsUntilComplete(polls);
+        }
+    }
+
+    /**
+     * Clears profiles, lists, jobs, recorded requests, rate-limit windows, the list daily count and
+     * faults. Keys, rate-limit settings and the polls-until-complete setting stay.
+     */
+    public void reset() {
+        synchronized (lock) {
+            jobs.clear();
+            lists.clear();
+            profiles.clear();
+        }
+        requests.clear();
+        rateLimiter.clearWindows();
+        faults.clear();
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** Creates a list directly (no rate limit, no daily cap) and returns its id. */
+    public String createList(String name) {
+        synchronized (lock) {
+            return lists.create(name, "single_opt_in").id;
+        }
+    }
+
+    /** Snapshots of all profiles, oldest first. */
+    public List<StandInProfile> profiles() {
+        synchronized (lock) {
+            List<StandInProfile> out = new ArrayList<>();
+            profiles.all().forEach(p -> out.add(snapshot(p)));
+            return out;
+        }
+    }
+
+    public Optional<StandInProfile> profileById(String id) {
+        synchronized (lock) {
+            return Optional.ofNullable(profiles.byId(id)).map(this::snapshot);
+        }
+    }
+
+    public Optional<StandInProfile> profileByExternalId(String externalId) {
+        synchronized (lock) {
+            return Optional.ofNullable(profiles.byExternalId(externalId)).map(this::snapshot);
+        }
+    }
+
+    /** Emails compare case-insensitively, as identifiers do. */
+    public Optional<StandInProfile> profileByEmail(String email) {
+        synchronized (lock) {
+            return Optional.ofNullable(profiles.byEmail(email)).map(this::snapshot);
+        }
+    }
+
+    public Optional<StandInProfile> profileByPhone(String phoneNumber) {
+        synchronized (lock) {
+            return Optional.ofNullable(profiles.byPhone(phoneNumber)).map(this::snapshot);
+        }
+    }
+
+    /** List id to name, in creation order. */
+    public Map<String, String> listsByIdToName() {
+        synchronized (lock) {
+            Map<String, String> out = new LinkedHashMap<>();
+            lists.all().forEach(l -> out.put(l.id, l.name));
+            return Collections.unmodifiableMap(out);
+        }
+    }
+
+    /** Ids of every list with exactly this name (names are not unique). */
+    public List<String> listIdsNamed(String name) {
+        synchronized (lock) {
+            List<String> out = new ArrayList<>();
+            lists.all().stream().filter(l -> l.name.equals(name)).forEach(l -> out.add(l.id));
+            return List.copyOf(out);
+        }
+    }
+
+    /** Profile ids in the list, in the order they joined; empty for an unknown list. */
+    public Set<String> listMembers(String listId) {
+        synchronized (lock) {
+            StandInLists.ListRecord l = lists.get(listId);
+            return l == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(l.members));
+        }
+    }
+
+    /** Ids of all bulk import jobs, oldest first. */
+    public List<String> bulkJobIds() {
+        synchronized (lock) {
+            return jobs.all().stream().map(j -> j.id).toList();
+        }
+    }
+
+    /** Status of a bulk import job (queued, processing, complete), without polling it. */
+    public Optional<String> bulkJobStatus(String jobId) {
+        synchronized (lock) {
+            return Optional.ofNullable(jobs.job(jobId)).map(j -> j.status);
+        }
+    }
+
+    /** Every request received so far, in arrival order of their answers. */
+    public List<RecordedRequest> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** Requests with this method whose path starts with {@code pathPrefix}. */
+    public int count(String method, String pathPrefix) {
+        return (int) requests().stream()
+                .filter(r -> r.method().equalsIgnoreCase(method) && r.path().startsWith(pathPrefix)).count();
+    }
+
+    /** Requests answered 429 (rate limits, daily cap and 429 storms). */
+    public int count429() {
+        return (int) requests().stream().filter(r -> r.responseStatus() == 429).count();
+    }
+
+    private StandInProfile snapshot(StandInProfiles.Profile p) {
+        return new StandInProfile(p.id, p.email, p.phone, p.externalId, p.attributes, p.properties,
+                lists.listsOf(p.id));
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    private void defineRoutes() {
+        Set<String> paging = Set.of(Paging.SIZE, Paging.CURSOR);
+        String jobs = "/api/profile-bulk-import-jobs";
+        route("POST", "/api/profile-import", Set.of(PROFILES_WRITE), RateLimiter.PROFILE_IMPORT,
+                Set.of("additional-fields[profile]", "fields[profile]"), PROFILE_IMPORT_MAX_BYTES,
+                profilesResource::profileImport);
+        route("GET", "/api/profiles", Set.of(PROFILES_READ), RateLimiter.PROFILE_READ,
+                union(paging, Set.of("filter", "sort", "fields[profile]", "additional-fields[profile]")), 0,
+                profilesResource::getProfiles);
+
+        route("POST", jobs, Set.of(LISTS_WRITE, PROFILES_WRITE), RateLimiter.BULK_IMPORT_CREATE, Set.of(),
+                BULK_IMPORT_MAX_BYTES, this::createBulkJob);
+        route("GET", jobs, Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
+                union(paging, Set.of("filter", "sort", "fields[profile-bulk-import-job]")), 0, this.jobs::list);
+        route("GET", jobs + "/([^/]+)", Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
+                Set.of("include", "fields[profile-bulk-import-job]", "fields[list]"), 0, this.jobs::get);
+        route("GET", jobs + "/([^/]+)/import-errors", Set.of(PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
+                union(paging, Set.of("fields[import-error]")), 0, this.jobs::importErrors);
+        route("GET", jobs + "/([^/]+)/profiles", Set.of(PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
+                union(paging, Set.of("fields[profile]", "additional-fields[profile]")), 0, this.jobs::jobProfiles);
+        route("GET", jobs + "/([^/]+)/relationships/profiles", Set.of(PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
+                paging, 0, this.jobs::jobProfileIds);
+
+        route("GET", "/api/lists", Set.of(LISTS_READ), RateLimiter.LIST_READ,
+                union(paging, Set.of("filter", "sort", "fields[list]", "fields[tag]", "fields[flow]", "include")), 0,
+                listsResource::getLists);
+        route("POST", "/api/lists", Set.of(LISTS_WRITE), RateLimiter.LIST_WRITE, Set.of(), PROFILE_IMPORT_MAX_BYTES,
+                listsResource::createList);
+        routes.add(new Route("GET", Pattern.compile("^/api/lists/([^/]+)$"), Set.of(LISTS_READ),
+                q -> q.containsKey("additional-fields[list]") ? RateLimiter.LIST_PROFILE_COUNT : RateLimiter.LIST_READ,
+                Set.of("fields[list]", "additional-fields[list]", "include", "fields[tag]", "fields[flow]"), 0,
+                listsResource::getList));
+        route("POST", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_WRITE, PROFILES_WRITE),
+                RateLimiter.LIST_WRITE, Set.of(), BULK_IMPORT_MAX_BYTES, listsResource::addProfiles);
+        route("GET", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_READ, PROFILES_READ),
+                RateLimiter.LIST_READ, union(paging, Set.of("filter", "sort")), 0, listsResource::memberIds);
+        route("GET", "/api/lists/([^/]+)/profiles", Set.of(LISTS_READ, PROFILES_READ), RateLimiter.LIST_READ,
+                union(paging, Set.of("filter", "sort", "fields[profile]", "additional-fields[profile]")), 0,
+                listsResource::memberProfiles);
+    }
+
+    private void route(String method, String path, Set<String> scopes, String bucket, Set<String> params,
+                       int maxBody, Handler handler) {
+        routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, maxBody, handler));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new LinkedHashSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private ApiResponse createBulkJob(ApiRequest req) {
+        ApiResponse created = jobs.create(req);
+        if (faults.applies(req.path()) && faults.rollBulkCreatedThenError()) {
+            throw JsonApiErrors.serverError(500);
+        }
+        return created;
+    }
+
+    // ---------------------------------------------------------------- request pipeline
+
+    private void serve(HttpExchange exchange) {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            exchange.close();
+            return;
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        String bodyText = new String(body, StandardCharsets.UTF_8);
+        try {
+            if (faults.applies(path)) {
+                long delay = faults.delayMillis();
+                if (delay > 0) {
+                    Thread.sleep(delay);
+                }
+                if (faults.rollDrop()) {
+                    requests.add(new RecordedRequest(method, path, query, headers, bodyText, RecordedRequest.DROPPED));
+                    exchange.close();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.close();
+            return;
+        }
+        RateLimiter.Decision rate = null;
+        int status;
+        byte[] out;
+        Map<String, String> extraHeaders = new LinkedHashMap<>();
+        try {
+            Handled result = dispatch(exchange, method, path, query, body);
+            ApiResponse response = result.response();
+            rate = result.rate();
+            status = response.status();
+            out = response.body() == null ? null : StandInJson.bytes(response.body());
+        } catch (StandInException e) {
+            status = e.status();
+            out = StandInJson.bytes(JsonApiErrors.body(e.errors()));
+            extraHeaders.putAll(e.headers());
+            rate = e.headers().containsKey("Retry-After") ? null : lastDecision.get();
+        } catch (RuntimeException e) {
+            status = 500;
+            ObjectNode error = JsonApiErrors.error(500, "error", "A server error occurred.",
+                    "The stand-in failed: " + e, null, null);
+            out = StandInJson.bytes(JsonApiErrors.body(List.of(error)));
+        } finally {
+            lastDecision.remove();
+        }
+        requests.add(new RecordedRequest(method, path, query, headers, bodyText, status));
+        send(exchange, status, out, extraHeaders, rate);
+    }
+
+    private record Handled(ApiResponse response, RateLimiter.Decision rate) {
+    }
+
+    /** Rate decision of the request being served, so error answers can carry the RateLimit headers too. */
+    private final ThreadLocal<RateLimiter.Decision> lastDecision = new ThreadLocal<>();
+
+    private Handled dispatch(HttpExchange exchange, String method, String path, String rawQuery, byte[] body) {
+        if (faults.applies(path)) {
+            int retryAfter = faults.stormRetryAfter();
+            if (retryAfter > 0) {
+                throw JsonApiErrors.throttled(retryAfter);
+            }
+            int serverError = faults.rollServerError();
+            if (serverError > 0) {
+                throw JsonApiErrors.serverError(serverError);
+            }
+        }
+        long now = System.currentTimeMillis();
+        // 404 / 405
+        Route route = null;
+        Matcher matcher = null;
+        Set<String> allowed = new TreeSet<>();
+        for (Route r : routes) {
+            Matcher m = r.path().matcher(path);
+            if (m.matches()) {
+                allowed.add(r.method());
+                if (r.method().equals(method)) {
+                    route = r;
+                    matcher = m;
+                }
+            }
+        }
+        if (allowed.isEmpty()) {
+            lastDecision.set(rateLimiter.peek(RateLimiter.OTHER, now));
+            throw JsonApiErrors.notFound("The path " + path + " does not exist.");
+        }
+        Map<String, String> params = parseQuery(rawQuery);
+        if (route == null) {
+            lastDecision.set(rateLimiter.peek(RateLimiter.OTHER, now));
+            throw JsonApiErrors.methodNotAllowed(method, String.join(", ", allowed));
+        }
+        String bucket = route.bucket().apply(params);
+        lastDecision.set(rateLimiter.peek(bucket, now));
+        // 401
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth == null) {
+            throw JsonApiErrors.notAuthenticated("Authentication credentials were not provided. Send the header "
+                    + "'Authorization: Klaviyo-API-Key <private key>'.");
+        }
+        Set<String> scopes = auth.startsWith(AUTH_PREFIX) ? keys.get(auth.substring(AUTH_PREFIX.length())) : null;
+        if (scopes == null) {
+            throw JsonApiErrors.notAuthenticated("Incorrect authentication credentials.");
+        }
+        // 429
+        RateLimiter.Decision decision = rateLimiter.acquire(bucket, now);
+        if (!decision.allowed()) {
+            throw JsonApiErrors.throttled(decision.retryAfterSeconds());
+        }
+        lastDecision.set(decision);
+        // 403
+        List<String> missing = route.scopes().stream().filter(s -> !scopes.contains(s)).sorted().toList();
+        if (!missing.isEmpty()) {
+            throw JsonApiErrors.permissionDenied("You do not have permission to perform this action. This endpoint "
+                    + "requires the scope" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + ".");
+        }
+        // revision
+        String revision = exchange.getRequestHeaders().getFirst("revision");
+        if (revision == null) {
+            throw revisionError("Missing required header 'revision'.");
+        }
+        if (!REVISION.matcher(revision).matches()) {
+            throw revisionError("Invalid revision '" + revision + "'; expected YYYY-MM-DD or YYYY-MM-DD.pre.");
+        }
+        // query parameters
+        for (String name : params.keySet()) {
+            if (!route.params().contains(name)) {
+                throw JsonApiErrors.invalidParameter(name, "'" + name + "' is not a valid query parameter for this endpoint.");
+            }
+        }
+        // body
+        JsonNode json = null;
+        if (route.hasBody()) {
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
+            if (!mediaType.equalsIgnoreCase(MEDIA_TYPE)) {
+                throw JsonApiErrors.unsupportedMediaType(contentType == null ? "" : contentType);
+            }
+            if (body.length > route.maxBody()) {
+                throw JsonApiErrors.tooLarge(route.maxBody());
+            }
+            try {
+                json = StandInJson.parse(body);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw JsonApiErrors.invalid("/", "Malformed JSON in the request body: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (json == null || json.isMissingNode()) {
+                throw JsonApiErrors.invalid("/", "The request body is empty.");
+            }
+        } else if (body.length > 0) {
+            throw JsonApiErrors.invalid("/", "This endpoint takes no request body.");
+        }
+        List<String> groups = new ArrayList<>();
+        for (int i = 1; i <= matcher.groupCount(); i++) {
+            groups.add(matcher.group(i));
+        }
+        ApiRequest request = new ApiRequest(method, path, List.copyOf(groups), Collections.unmodifiableMap(params),
+                body, json, baseUrl);
+        ApiResponse response;
+        synchronized (lock) {
+            response = route.handler().handle(request);
+        }
+        return new Handled(response, decision);
+    }
+
+    private static StandInException revisionError(String detail) {
+        ObjectNode error = JsonApiErrors.error(400, "invalid", "Invalid input.", detail, "parameter", "revision");
+        ((ObjectNode) error.get("source")).put("header", "revision");
+        return new StandInException(400, List.of(error));
+    }
+
+    /** Decodes the query strictly: bad percent escapes and repeated parameters answer 400. */
+    private static Map<String, String> parseQuery(String rawQuery) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String part : rawQuery.split("&", -1)) {
+            if (part.isEmpty()) {
+                throw JsonApiErrors.invalidParameter("", "Empty query parameter.");
+            }
+            int eq = part.indexOf('=');
+            String rawName = eq < 0 ? part : part.substring(0, eq);
+            String rawValue = eq < 0 ? "" : part.substring(eq + 1);
+            String name;
+            String value;
+            try {
+                name = URLDecoder.decode(rawName, StandardCharsets.UTF_8);
+                value = URLDecoder.decode(rawValue, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw JsonApiErrors.invalidParameter(rawName, "Query parameter is not correctly URL-encoded: " + part);
+            }
+            if (params.putIfAbsent(name, value) != null) {
+                throw JsonApiErrors.invalidParameter(name, "Query parameter '" + name + "' was given more than once.");
+            }
+        }
+        return params;
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] body, Map<String, String> extra,
+                             RateLimiter.Decision rate) {
+        try {
+            if (body != null) {
+                exchange.getResponseHeaders().set("Content-Type", MEDIA_TYPE);
+            }
+            extra.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            if (status != 429 && rate != null) {
+                exchange.getResponseHeaders().set("RateLimit-Limit", Integer.toString(rate.limit()));
+                exchange.getResponseHeaders().set("RateLimit-Remaining", Integer.toString(rate.remaining()));
+                exchange.getResponseHeaders().set("RateLimit-Reset", Integer.toString(rate.resetSeconds()));
+            }
+            if (body == null) {
+                exchange.sendResponseHeaders(status, -1);
+            } else {
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        } catch (IOException e) {
+            // the client went away; nothing to answer
+        } finally {
+            exchange.close();
+        }
+    }
+}
