@@ -156,7 +156,6 @@ public final class SyncApplication implements AutoCloseable {
         props.setProperty("camel.main.routes-include-pattern",
                 "file:" + root.resolve(routesDir) + "/*.yaml,file:" + root.resolve(syncsDir) + "/*.yaml");
         props.setProperty("camel.main.routes-reload-enabled", "false");
-        props.setProperty("camel.main.java-routes-include-pattern", "");
         if (mode == Mode.ONE_SHOT) {
             props.setProperty("camel.component.quartz.auto-start-scheduler", "false");
         }
@@ -176,7 +175,8 @@ public final class SyncApplication implements AutoCloseable {
 
         boolean dryRun = apiKey.isEmpty();
         dryRunRecorder = new DryRunRecorder(json, root.resolve(settings.get("dry-run.dir", "out/dry-run")));
-        ListCreationBudget budget = new ListCreationBudget(settings.getInt("klaviyo.list-create-daily-cap", 150));
+        ListCreationBudget budget = new ListCreationBudget(settings.getInt("klaviyo.list-create-daily-cap", 150),
+                java.time.Clock.systemUTC());
         runs = new RunRegistry(syncs, store, dryRun, sync -> {
             ListDirectory directory = new ListDirectory(klaviyo, json, budget);
             return new ListTargets(reference -> {
@@ -196,10 +196,9 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("deadLetterRecorder", new DeadLetterRecorder());
         main.bind("dryRunRecorder", dryRunRecorder);
 
-        main.start();
-        CamelContext camel = main.getCamelContext();
         if (!dryRun) {
-            CamelKlaviyoTransport transport = new CamelKlaviyoTransport(camel,
+            Main m = main;
+            CamelKlaviyoTransport transport = new CamelKlaviyoTransport(m::getCamelContext,
                     settings.get("klaviyo.base-url", "https://a.klaviyo.com"), apiKey.get());
             klaviyo = new KlaviyoApi(transport, json, RetryPolicy.defaults());
         }
@@ -207,9 +206,10 @@ public final class SyncApplication implements AutoCloseable {
         BulkJobSettler settler = new BulkJobSettler(jobs,
                 Duration.ofMillis(settings.getLong("klaviyo.job-poll-interval-ms", 2000)),
                 Duration.ofMillis(settings.getLong("klaviyo.job-timeout-ms", 1_800_000)));
-        camel.getRegistry().bind("bulkJobSettler", settler);
-        camel.getRegistry().bind("bulkImportSubmitter",
+        main.bind("bulkJobSettler", settler);
+        main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(jobs, settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
+        main.start();
         if (dryRun) {
             LOG.warn("KLAVIYO_API_KEY is not set: dry run. Payloads are written to {} and nothing is sent to Klaviyo."
                     + " Set KLAVIYO_API_KEY to a private key (pk_...) to send for real.",

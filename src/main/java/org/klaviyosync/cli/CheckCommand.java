@@ -60,7 +60,7 @@ final class CheckCommand {
             out.println("Klaviyo:        KLAVIYO_API_KEY is not set: runs are dry runs and send nothing."
                     + " Set it to a private key (pk_...) to send for real.");
         } else {
-            List<String> problems = new KeyCheck(app.klaviyo().get(), app.json()).problems();
+            List<String> problems = new KeyCheck(app.klaviyo().get()).problems();
             if (problems.isEmpty()) {
                 out.println("Klaviyo:        OK, " + app.settings().get("klaviyo.base-url", "https://a.klaviyo.com")
                         + " accepted the key with profiles:read, profiles:write, lists:read and lists:write");

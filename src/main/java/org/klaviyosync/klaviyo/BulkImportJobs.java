@@ -247,6 +247,15 @@ public final class BulkImportJobs {
     }
 
     private byte[] body(List<BulkProfile> batch, String listId) {
+        try {
+            return json.writeValueAsBytes(requestBody(json, batch, listId));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("profiles cannot be written as JSON", e);
+        }
+    }
+
+    /** The JSON:API body of a bulk import job for these profiles, joining {@code listId} when not null. */
+    public static ObjectNode requestBody(ObjectMapper json, List<BulkProfile> batch, String listId) {
         ObjectNode root = json.createObjectNode();
         ObjectNode data = root.putObject("data");
         data.put("type", "profile-bulk-import-job");
@@ -259,11 +268,7 @@ public final class BulkImportJobs {
             list.put("type", "list");
             list.put("id", listId);
         }
-        try {
-            return json.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("profiles cannot be written as JSON", e);
-        }
+        return root;
     }
 
     /** Errors grouped by profile index, or null when any error does not point at a profile of the batch. */

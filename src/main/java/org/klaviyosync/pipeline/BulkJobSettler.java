@@ -9,6 +9,7 @@ import org.klaviyosync.klaviyo.BulkImportJobs;
 import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.klaviyo.ImportError;
 import org.klaviyosync.klaviyo.JobOutcome;
+import org.klaviyosync.klaviyo.JobState;
 import org.klaviyosync.run.SyncRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,25 +55,27 @@ public final class BulkJobSettler implements Processor {
             }
             throw e;
         }
-        if (!outcome.complete()) {
+        if (outcome.timedOut() || !JobState.COMPLETE.equals(outcome.state().status())) {
+            String how = outcome.timedOut() ? "did not complete within " + timeout.toMinutes() + " minutes"
+                    : "ended " + outcome.state().status();
             for (BulkProfile p : job.profiles()) {
-                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " ended " + outcome.status());
+                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " " + how);
             }
             return;
         }
         String identifier = run.sync().identifier().attribute();
         Map<String, ImportError> errors = new HashMap<>();
-        for (ImportError error : outcome.importErrors()) {
+        for (ImportError error : outcome.errors()) {
             String key = BulkImportJobs.identifierOf(error.originalPayload(), identifier);
             if (key != null) {
                 errors.putIfAbsent(key, error);
             }
         }
-        boolean unmatched = outcome.failedCount() > errors.size();
+        boolean unmatched = outcome.state().failedCount() > errors.size();
         if (unmatched) {
             LOG.warn("Sync '{}': bulk job {} reported {} failed profiles but only {} import errors could be matched to"
                     + " rows; the unmatched rows are deferred and sent again", run.syncId(), job.jobId(),
-                    outcome.failedCount(), errors.size());
+                    outcome.state().failedCount(), errors.size());
         }
         for (BulkProfile p : job.profiles()) {
             ImportError error = errors.get(p.rowKey());

@@ -3,6 +3,7 @@ package org.klaviyosync.pipeline;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -20,12 +21,12 @@ public final class CamelKlaviyoTransport implements KlaviyoTransport {
 
     public static final String ENDPOINT = "direct:klaviyo-api";
 
-    private final CamelContext camel;
+    private final Supplier<CamelContext> camel;
     private final String baseUrl;
     private final String authorization;
     private volatile ProducerTemplate producer;
 
-    public CamelKlaviyoTransport(CamelContext camel, String baseUrl, String apiKey) {
+    public CamelKlaviyoTransport(Supplier<CamelContext> camel, String baseUrl, String apiKey) {
         this.camel = camel;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.authorization = "Klaviyo-API-Key " + apiKey;
@@ -75,7 +76,7 @@ public final class CamelKlaviyoTransport implements KlaviyoTransport {
         if (p == null) {
             synchronized (this) {
                 if (producer == null) {
-                    producer = camel.createProducerTemplate();
+                    producer = camel.get().createProducerTemplate();
                 }
                 p = producer;
             }

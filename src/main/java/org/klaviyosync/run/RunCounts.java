@@ -13,7 +13,7 @@ public final class RunCounts {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong deferred = new AtomicLong();
 
-    void read() {
+    void countRead() {
         read.incrementAndGet();
     }
 

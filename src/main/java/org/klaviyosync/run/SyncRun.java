@@ -86,7 +86,7 @@ public final class SyncRun {
     }
 
     public void rowRead() {
-        counts.read();
+        counts.countRead();
     }
 
     /** Ends a row that never went in flight (invalid, unchanged, rejected before sending). */

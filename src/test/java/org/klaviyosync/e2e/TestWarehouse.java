@@ -1,0 +1,77 @@
+package org.klaviyosync.e2e;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.klaviyosync.warehouse.DemoCustomers;
+
+/**
+ * A real PostgreSQL for the tests: one embedded server per test JVM, a fresh database per caller,
+ * optionally filled with the demo customers.
+ */
+public final class TestWarehouse {
+
+    private static EmbeddedPostgres server;
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private final String database;
+
+    private TestWarehouse(String database) {
+        this.database = database;
+    }
+
+    private static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting
+                }
+            }));
+        }
+        return server;
+    }
+
+    /** A new empty database. */
+    public static TestWarehouse fresh() throws SQLException {
+        String name = "warehouse_" + DATABASES.incrementAndGet();
+        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        }
+        return new TestWarehouse(name);
+    }
+
+    /** A new database holding the demo customers. */
+    public static TestWarehouse withDemoCustomers(int rows) throws SQLException {
+        TestWarehouse w = fresh();
+        DemoCustomers.ensure(w.dataSource(), rows);
+        return w;
+    }
+
+    public String jdbcUrl() {
+        return server().getJdbcUrl("postgres", database);
+    }
+
+    public DataSource dataSource() {
+        return server().getDatabase("postgres", database);
+    }
+
+    public void execute(String... sql) throws SQLException {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+}
