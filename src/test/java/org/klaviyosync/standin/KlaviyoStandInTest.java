@@ -538,6 +538,27 @@ class KlaviyoStandInTest {
     }
 
     @Test
+    void seededFaultsRepeat() throws Exception {
+        standIn.faults().seed(7).serverErrors(0.5);
+        List<Integer> first = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            first.add(send(api("GET", "/api/lists", null)).statusCode());
+        }
+        standIn.faults().seed(7);
+        List<Integer> second = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            second.add(send(api("GET", "/api/lists", null)).statusCode());
+        }
+        assertEquals(first, second);
+        assertTrue(first.contains(200) && first.stream().anyMatch(s -> s >= 500), first.toString());
+        HttpResponse<String> error = send(api("GET", "/api/lists", null));
+        while (error.statusCode() == 200) {
+            error = send(api("GET", "/api/lists", null));
+        }
+        assertTrue(error.headers().firstValue("RateLimit-Limit").isPresent(), "5xx answers are not 429s");
+    }
+
+    @Test
     void bulkJobCreatedThenServerErrorStillRuns() throws Exception {
         standIn.faults().bulkJobCreatedThenServerError(1.0);
         ArrayNode profiles = JSON.createArrayNode().add(profileResource("lost@example.com", null, null));
