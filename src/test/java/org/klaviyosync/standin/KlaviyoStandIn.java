@@ -408,6 +408,10 @@ public final class KlaviyoStandIn implements AutoCloseable {
         } finally {
             lastDecision.remove();
         }
+        if (rate == null && status != 429) {
+            // answers made before a route was known (fault 5xx) describe the fallback bucket
+            rate = rateLimiter.peek(RateLimiter.OTHER, System.currentTimeMillis());
+        }
         requests.add(new RecordedRequest(method, path, query, headers, bodyText, status));
         send(exchange, status, out, extraHeaders, rate);
     }
