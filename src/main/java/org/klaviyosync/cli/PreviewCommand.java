@@ -83,13 +83,13 @@ final class PreviewCommand {
             o.put("valid", mapped.valid());
             if (!mapped.valid()) {
                 o.put("field", mapped.problem().field());
-                o.put("reason", mapped.problem().describe(sync.syncId()));
+                o.put("reason", mapped.describe(sync.syncId()));
             }
             out.println(json.writeValueAsString(o));
             return;
         }
         out.printf("Row %d  %s=%s  %s%n", n, sync.identifierColumn(), mapped.identifierValue(),
-                mapped.valid() ? "VALID" : "INVALID: " + mapped.problem().describe(sync.syncId()));
+                mapped.valid() ? "VALID" : "INVALID: " + mapped.describe(sync.syncId()));
         out.println("  columns: " + json.writeValueAsString(columns));
         out.println("  payload: " + (mapped.profile() == null ? "(none)" : json.writeValueAsString(mapped.profile())));
         out.println("  lists:   " + String.join(", ", mapped.lists()));

@@ -42,7 +42,7 @@ public final class ProfileRouter implements Processor {
     List<ProfileBatch> route(SyncRun run, MappedRow row) throws Exception {
         String key = row.identifierValue();
         if (!row.valid()) {
-            run.settle(key, RowOutcome.INVALID, row.problem().field(), null, row.problem().describe(run.syncId()));
+            run.settle(key, RowOutcome.INVALID, row.problem().field(), null, row.describe(run.syncId()));
             return List.of();
         }
         if (run.failed()) {
