@@ -163,7 +163,7 @@ public final class SyncApplication implements AutoCloseable {
             "klaviyo.response-timeout-ms", "warehouse.fetch-size"}) {
             settings.get(key).ifPresent(v -> props.setProperty(key, v));
         }
-        for (String bucket : new String[] {"bulk-import", "list-write", "profile-import", "reads"}) {
+        for (String bucket : new String[] {"bulk-import", "bulk-job-read", "list-write", "profile-import", "reads"}) {
             for (String per : new String[] {"per-second", "per-minute"}) {
                 String key = "klaviyo.limits." + bucket + "." + per;
                 settings.get(key).ifPresent(v -> props.setProperty(key, v));

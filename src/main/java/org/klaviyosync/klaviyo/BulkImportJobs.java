@@ -127,7 +127,7 @@ public final class BulkImportJobs {
 
     /** Reads a job's state ({@code GET /api/profile-bulk-import-jobs/{id}}). */
     public JobState poll(String jobId) {
-        KlaviyoResponse r = api.send(KlaviyoRequest.get(KlaviyoPaths.bulkImportJob(jobId), RateLimitBucket.BULK_IMPORT));
+        KlaviyoResponse r = api.send(KlaviyoRequest.get(KlaviyoPaths.bulkImportJob(jobId), RateLimitBucket.BULK_JOB_READ));
         if (r.status() != 200) {
             throw new KlaviyoRequestException("reading bulk import job " + jobId + " failed: "
                     + ApiErrors.summarize(r, json), r.status(), ApiErrors.parse(r.body(), json));
@@ -140,7 +140,7 @@ public final class BulkImportJobs {
         List<ImportError> out = new ArrayList<>();
         String next = KlaviyoPaths.importErrors(jobId, KlaviyoPaths.JOB_PAGE_SIZE);
         while (next != null) {
-            KlaviyoResponse r = api.send(KlaviyoRequest.get(next, RateLimitBucket.BULK_IMPORT));
+            KlaviyoResponse r = api.send(KlaviyoRequest.get(next, RateLimitBucket.BULK_JOB_READ));
             if (r.status() != 200) {
                 throw new KlaviyoRequestException("reading import errors of job " + jobId + " failed: "
                         + ApiErrors.summarize(r, json), r.status(), ApiErrors.parse(r.body(), json));
@@ -224,7 +224,7 @@ public final class BulkImportJobs {
     /** The newest job created since {@code since} with {@code totalCount} profiles not known yet; claims it. */
     private Optional<String> unclaimedJobSince(Instant since, int totalCount) {
         KlaviyoResponse r = api.send(KlaviyoRequest.get(KlaviyoPaths.recentBulkImportJobs(KlaviyoPaths.JOB_PAGE_SIZE),
-                RateLimitBucket.BULK_IMPORT));
+                RateLimitBucket.BULK_JOB_READ));
         if (r.status() != 200) {
             throw new KlaviyoRequestException("listing recent bulk import jobs failed: " + ApiErrors.summarize(r, json),
                     r.status(), ApiErrors.parse(r.body(), json));

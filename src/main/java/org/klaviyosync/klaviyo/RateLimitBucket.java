@@ -6,6 +6,8 @@ package org.klaviyosync.klaviyo;
  */
 public enum RateLimitBucket {
     BULK_IMPORT("bulk-import", 10, 150),
+    /** Polling jobs, listing jobs and reading their import errors: 10/s, 150/min of their own. */
+    BULK_JOB_READ("bulk-job-read", 10, 150),
     PROFILE_IMPORT("profile-import", 75, 750),
     LIST_WRITE("list-write", 10, 150),
     LIST_READ("list-read", 75, 750),
