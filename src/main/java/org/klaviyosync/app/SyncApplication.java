@@ -33,6 +33,7 @@ import org.klaviyosync.pipeline.CamelKlaviyoTransport;
 import org.klaviyosync.pipeline.DeadLetterRecorder;
 import org.klaviyosync.pipeline.DryRunRecorder;
 import org.klaviyosync.pipeline.ExchangeKeys;
+import org.klaviyosync.pipeline.ModelRows;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
 import org.klaviyosync.pipeline.ProfileRouter;
 import org.klaviyosync.pipeline.RunFailer;
@@ -198,6 +199,7 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json));
         main.bind("profileRouter", new ProfileRouter(runs));
         main.bind("batchFlusher", new BatchFlusher());
+        main.bind("modelRows", new ModelRows());
         main.bind("runFailer", new RunFailer());
         main.bind("runFinisher", new RunFinisher(runs));
         main.bind("deadLetterRecorder", new DeadLetterRecorder(() -> klaviyo != null && klaviyo.outage()));

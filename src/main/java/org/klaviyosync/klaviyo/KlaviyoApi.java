@@ -42,6 +42,9 @@ public class KlaviyoApi {
     /** Server errors worth retrying (524 is the CDN's origin timeout, which Klaviyo's SDKs retry too). */
     public static final Set<Integer> RETRYABLE_SERVER_ERRORS = Set.of(500, 502, 503, 504, 524);
 
+    /** How many 429 answers one call waits out (each for its Retry-After) before giving up. */
+    public static final int MAX_RATE_LIMITED_WAITS = 30;
+
     private static final Pattern SCOPE = Pattern.compile("\\b([a-z][a-z-]*:(?:read|write|full|manage))\\b");
 
     private final KlaviyoTransport transport;
@@ -143,6 +146,8 @@ public class KlaviyoApi {
 
     private KlaviyoResponse attempts(KlaviyoRequest request, String endpoint, boolean resendWhenOutcomeUnknown) {
         int maxAttempts = retry.maxAttempts();
+        // 429s are Klaviyo telling us exactly when to come back: they get their own, larger bound
+        int rateLimitedWaits = 0;
         for (int attempt = 1; ; attempt++) {
             awaitBucket(request.bucket());
             long started = System.nanoTime();
@@ -165,11 +170,13 @@ public class KlaviyoApi {
             publish(request, status, attempt, started);
             if (status == 429) {
                 rateLimited.incrementAndGet();
-                if (attempt >= maxAttempts) {
+                rateLimitedWaits++;
+                if (rateLimitedWaits >= MAX_RATE_LIMITED_WAITS) {
                     throw unavailable(endpoint, "still rate limited (HTTP 429)", status, attempt, false, null);
                 }
+                attempt--;
                 Optional<Duration> retryAfter = retryAfter(response);
-                Duration wait = retryAfter.isPresent() ? retryAfter.get() : retry.backoff(attempt);
+                Duration wait = retryAfter.isPresent() ? retryAfter.get() : retry.backoff(rateLimitedWaits);
                 LOG.debug("{}: rate limited, waiting {} ms", endpoint, wait.toMillis());
                 retries.incrementAndGet();
                 pause(wait, endpoint);

@@ -4,6 +4,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.klaviyo.KlaviyoAuthException;
 import org.klaviyosync.run.ProfileBatch;
 import org.klaviyosync.run.SyncRun;
 import org.slf4j.Logger;
@@ -40,7 +41,9 @@ public final class DeadLetterRecorder implements Processor {
         for (BulkProfile p : batch.profiles()) {
             run.partDeferred(p.rowKey(), "not delivered: " + reason);
         }
-        if (outage.getAsBoolean()) {
+        if (cause instanceof KlaviyoAuthException) {
+            run.fail(reason);
+        } else if (outage.getAsBoolean()) {
             run.fail("Klaviyo is unavailable, the run stopped and its unsent rows are deferred: " + reason);
         }
     }
