@@ -260,6 +260,8 @@ public final class SyncApplication implements AutoCloseable {
         props.setProperty("camel.management.jolokia-enabled",
                 Boolean.toString(settings.getBoolean("management.jolokia-enabled", true)));
         props.setProperty("camel.metrics.enabled", "true");
+        // list every check with its message, not only the failing ones
+        props.putIfAbsent("camel.health.exposure-level", "full");
     }
 
     /** Health checks, one JMX MBean per sync and the progress lines. */

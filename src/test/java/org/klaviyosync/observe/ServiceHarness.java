@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class ServiceHarness implements AutoCloseable {
     static ServiceHarness start(Path work, Map<String, String> extraEnv, String... syncFiles) throws Exception {
         Path syncs = Files.createDirectories(work.resolve("syncs"));
         for (String f : syncFiles) {
-            Files.copy(Path.of("routes/syncs").resolve(f), syncs.resolve(f));
+            Files.copy(Path.of("routes/syncs").resolve(f), syncs.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         int port = freePort();
         Map<String, String> env = new HashMap<>();
