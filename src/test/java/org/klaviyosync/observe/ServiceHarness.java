@@ -44,6 +44,7 @@ final class ServiceHarness implements AutoCloseable {
         env.put("DRY_RUN_DIR", work.resolve("dry-run").toString());
         env.put("KLAVIYO_JOB_POLL_INTERVAL_MS", "20");
         env.put("MANAGEMENT_ENABLED", "true");
+        env.put("PROGRESS_INTERVAL_SECONDS", "1");
         env.put("MANAGEMENT_PORT", Integer.toString(port));
         env.putAll(extraEnv);
         Path root = Path.of("").toAbsolutePath();
