@@ -3,6 +3,7 @@ package org.klaviyosync.pipeline;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.klaviyosync.klaviyo.ApiErrors;
 import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.klaviyo.KlaviyoAuthException;
 import org.klaviyosync.run.ProfileBatch;
@@ -29,7 +30,8 @@ public final class DeadLetterRecorder implements Processor {
     public void process(Exchange exchange) {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String reason = cause == null ? "delivery failed" : cause.getMessage();
+        // the message may quote an answer from Klaviyo: keep anything key-like out of logs and row results
+        String reason = cause == null ? "delivery failed" : ApiErrors.scrub(cause.getMessage());
         Object body = exchange.getMessage().getBody();
         if (run == null || !(body instanceof ProfileBatch batch)) {
             LOG.error("Dead letter without a batch ({}): {}", body == null ? "no body" : body.getClass().getSimpleName(),

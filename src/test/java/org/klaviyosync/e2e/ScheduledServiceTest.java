@@ -36,6 +36,8 @@ class ScheduledServiceTest {
             env.put("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl());
             env.put("KLAVIYO_API_KEY", klaviyo.apiKey());
             env.put("KLAVIYO_BASE_URL", klaviyo.baseUrl());
+            // the management port is not under test here; 9876 may be taken by another service on this host
+            env.put("MANAGEMENT_ENABLED", "false");
             Settings settings = Settings.load(Path.of("application.properties"), env);
             List<RunSummary> ended = new CopyOnWriteArrayList<>();
             try (SyncApplication app = SyncApplication.prepare(settings, Path.of("").toAbsolutePath(),
