@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -136,5 +137,31 @@ class DuckDbEndToEndTest {
                 c.rollback();
             }
         }
+    }
+
+    @Test
+    void aWarehouseOtherThanPostgresWithoutStateJdbcUrlStopsStartUpWithExit2AndSaysWhy() throws Exception {
+        cli.env("STATE_JDBC_URL", null);
+        SampleCustomers.writeSync(cli, "no-state", "select 1 as customer_id");
+
+        CliHarness.Result r = cli.run("run", "no-state");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("cannot start"), r.err());
+        assertTrue(r.err().contains("(DuckDB) is not PostgreSQL") && r.err().contains("set STATE_JDBC_URL"), r.err());
+    }
+
+    @Test
+    void theMainClassRunsFromAClasspathWithExtraDriverJarsAsReadmeShows() throws Exception {
+        // README: java -cp target/klaviyo-sync.jar:drivers/* org.klaviyosync.KlaviyoSync run
+        Path drivers = Files.createDirectories(work.resolve("drivers"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path") + java.io.File.pathSeparator + drivers + "/*",
+                "org.klaviyosync.KlaviyoSync", "no-such-command")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), output);
+        assertTrue(output.contains("unknown command 'no-such-command'"), output);
     }
 }
