@@ -3,6 +3,7 @@ package org.klaviyosync.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultConsumer;
@@ -22,6 +24,7 @@ import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.klaviyo.ListCreationBudget;
 import org.klaviyosync.klaviyo.ListDirectory;
 import org.klaviyosync.klaviyo.ListResolution;
+import org.klaviyosync.klaviyo.OutageBreaker;
 import org.klaviyosync.klaviyo.RetryPolicy;
 import org.klaviyosync.pipeline.BatchFlusher;
 import org.klaviyosync.pipeline.BulkImportSubmitter;
@@ -159,6 +162,10 @@ public final class SyncApplication implements AutoCloseable {
         props.setProperty("camel.main.routes-include-pattern",
                 "file:" + root.resolve(routesDir) + "/*.yaml,file:" + root.resolve(syncsDir) + "/*.yaml");
         props.setProperty("camel.main.routes-reload-enabled", "false");
+        // the application stops Camel itself (SIGTERM), after letting active runs end cleanly
+        if (main.getShutdownStrategy() instanceof DefaultMainShutdownStrategy strategy) {
+            strategy.disableHangupSupport();
+        }
         if (mode == Mode.ONE_SHOT) {
             props.setProperty("camel.component.quartz.auto-start-scheduler", "false");
         }
@@ -199,14 +206,20 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("batchFlusher", new BatchFlusher());
         main.bind("runFailer", new RunFailer());
         main.bind("runFinisher", new RunFinisher(runs));
-        main.bind("deadLetterRecorder", new DeadLetterRecorder());
+        main.bind("deadLetterRecorder", new DeadLetterRecorder(() -> klaviyo != null && klaviyo.outage()));
         main.bind("dryRunRecorder", dryRunRecorder);
 
         if (!dryRun) {
             Main m = main;
             CamelKlaviyoTransport transport = new CamelKlaviyoTransport(m::getCamelContext,
                     settings.get("klaviyo.base-url", "https://a.klaviyo.com"), apiKey.get());
-            klaviyo = new KlaviyoApi(transport, json, RetryPolicy.defaults());
+            RetryPolicy retry = RetryPolicy.defaults()
+                    .withMaxAttempts(settings.getInt("klaviyo.retry.max-attempts", RetryPolicy.DEFAULT_MAX_ATTEMPTS))
+                    .withDelays(Duration.ofMillis(settings.getLong("klaviyo.retry.base-delay-ms", 500)), 2.0,
+                            Duration.ofMillis(settings.getLong("klaviyo.retry.max-delay-ms", 30_000)));
+            OutageBreaker breaker = new OutageBreaker(settings.getInt("klaviyo.outage.failures", 5),
+                    Duration.ofMillis(settings.getLong("klaviyo.outage.cool-down-ms", 60_000)), Clock.systemUTC());
+            klaviyo = new KlaviyoApi(transport, json, retry, breaker);
         }
         BulkImportJobs jobs = klaviyo == null ? null : new BulkImportJobs(klaviyo, json);
         BulkJobSettler settler = new BulkJobSettler(jobs,
@@ -295,6 +308,9 @@ public final class SyncApplication implements AutoCloseable {
 
     @Override
     public void close() {
+        if (runs != null) {
+            runs.stopAll("the service was stopped", Duration.ofSeconds(settings.getLong("shutdown.grace-seconds", 30)));
+        }
         if (main != null) {
             try {
                 main.stop();

@@ -51,11 +51,22 @@ public class KlaviyoApi {
     private final AtomicLong rateLimited = new AtomicLong();
     private final List<Consumer<KlaviyoCallEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Map<RateLimitBucket, Instant> pausedUntil = new EnumMap<>(RateLimitBucket.class);
+    private final OutageBreaker breaker;
 
     public KlaviyoApi(KlaviyoTransport transport, ObjectMapper json, RetryPolicy retry) {
+        this(transport, json, retry, OutageBreaker.disabled());
+    }
+
+    public KlaviyoApi(KlaviyoTransport transport, ObjectMapper json, RetryPolicy retry, OutageBreaker breaker) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.json = Objects.requireNonNull(json, "json");
         this.retry = Objects.requireNonNull(retry, "retry");
+        this.breaker = Objects.requireNonNull(breaker, "breaker");
+    }
+
+    /** Whether calls currently fail fast because Klaviyo looks down. */
+    public boolean outage() {
+        return breaker.isOpen();
     }
 
     /** Sends a call that is safe to repeat (reads, upserts, relationship adds): retries everything retryable. */
@@ -114,6 +125,23 @@ public class KlaviyoApi {
 
     private KlaviyoResponse exchange(KlaviyoRequest request, boolean resendWhenOutcomeUnknown) {
         String endpoint = request.method() + " " + KlaviyoPaths.pathOf(request.pathAndQuery());
+        breaker.beforeCall(endpoint);
+        try {
+            KlaviyoResponse response = attempts(request, endpoint, resendWhenOutcomeUnknown);
+            breaker.answered();
+            return response;
+        } catch (KlaviyoAuthException e) {
+            breaker.answered();
+            throw e;
+        } catch (KlaviyoUnavailableException e) {
+            if (e.lastStatus() != 429) {
+                breaker.failed();
+            }
+            throw e;
+        }
+    }
+
+    private KlaviyoResponse attempts(KlaviyoRequest request, String endpoint, boolean resendWhenOutcomeUnknown) {
         int maxAttempts = retry.maxAttempts();
         for (int attempt = 1; ; attempt++) {
             awaitBucket(request.bucket());

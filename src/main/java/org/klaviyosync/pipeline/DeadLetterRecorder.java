@@ -1,5 +1,6 @@
 package org.klaviyosync.pipeline;
 
+import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.BulkProfile;
@@ -16,6 +17,13 @@ public final class DeadLetterRecorder implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRecorder.class);
 
+    private final BooleanSupplier outage;
+
+    /** @param outage whether Klaviyo currently looks down; then the run stops instead of trying more batches */
+    public DeadLetterRecorder(BooleanSupplier outage) {
+        this.outage = outage;
+    }
+
     @Override
     public void process(Exchange exchange) {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
@@ -31,6 +39,9 @@ public final class DeadLetterRecorder implements Processor {
                 run.syncId(), run.runId(), batch.size(), batch.list(), reason);
         for (BulkProfile p : batch.profiles()) {
             run.partDeferred(p.rowKey(), "not delivered: " + reason);
+        }
+        if (outage.getAsBoolean()) {
+            run.fail("Klaviyo is unavailable, the run stopped and its unsent rows are deferred: " + reason);
         }
     }
 }

@@ -47,7 +47,7 @@ public final class ProfileRouter implements Processor {
         }
         if (run.failed()) {
             run.settle(key, RowOutcome.DEFERRED, null, null, "not sent: the run failed: " + run.failure());
-            return List.of();
+            throw new RunStoppedException(run.failure());
         }
         Set<String> listIds = new LinkedHashSet<>();
         try {
