@@ -62,6 +62,7 @@ import org.klaviyosync.state.StateStore;
 import org.klaviyosync.warehouse.DemoCustomers;
 import org.klaviyosync.warehouse.EmbeddedWarehouse;
 import org.klaviyosync.warehouse.ModelColumns;
+import org.klaviyosync.warehouse.ModelRowMapper;
 import org.klaviyosync.warehouse.WarehouseConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +133,8 @@ public final class SyncApplication implements AutoCloseable {
         if (url.isPresent()) {
             connections = WarehouseConnections.open(settings, url.get(), settings.get("warehouse.user", null),
                     settings.secret(Settings.WAREHOUSE_PASSWORD));
+            LOG.info("Warehouse {} ({}): models {}", connections.describeWarehouse(),
+                    connections.engine().displayName(), connections.describeStreaming());
             return;
         }
         embedded = EmbeddedWarehouse.start(root.resolve(settings.get("embedded.data-dir", "data/embedded-postgres")));
@@ -185,9 +188,11 @@ public final class SyncApplication implements AutoCloseable {
             props.setProperty("camel.component.quartz.auto-start-scheduler", "false");
         }
         for (String key : new String[] {"klaviyo.base-url", "klaviyo.revision", "klaviyo.connect-timeout-ms",
-            "klaviyo.response-timeout-ms", "warehouse.fetch-size"}) {
+            "klaviyo.response-timeout-ms"}) {
             settings.get(key).ifPresent(v -> props.setProperty(key, v));
         }
+        // the route's statement fetch size follows the engine's streaming rule (MySQL's driver wants Integer.MIN_VALUE)
+        props.setProperty("warehouse.fetch-size", String.valueOf(connections.statementFetchSize()));
         for (String bucket : new String[] {"bulk-import", "bulk-job-read", "list-write", "profile-import", "reads"}) {
             for (String per : new String[] {"per-second", "per-minute"}) {
                 String key = "klaviyo.limits." + bucket + "." + per;
@@ -213,6 +218,7 @@ public final class SyncApplication implements AutoCloseable {
                 run -> dryRunRecorder.fileFor(run).toString());
 
         main.bind("modelDataSource", connections.models());
+        main.bind("modelRowMapper", new ModelRowMapper(json));
         main.bind("runStarter", new RunStarter(runs));
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json));
         main.bind("profileRouter", new ProfileRouter(runs));

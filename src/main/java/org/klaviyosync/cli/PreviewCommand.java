@@ -13,7 +13,7 @@ import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.mapping.MappedRow;
 import org.klaviyosync.mapping.ProfilePayloadMapper;
-import org.springframework.jdbc.core.ColumnMapRowMapper;
+import org.klaviyosync.warehouse.ModelRowMapper;
 
 /**
  * {@code preview SYNC_ID [--limit N]}: the model's first rows, the payload each becomes and its
@@ -36,7 +36,7 @@ final class PreviewCommand {
             return ExitCodes.CONFIGURATION;
         }
         ProfilePayloadMapper mapper = new ProfilePayloadMapper(sync, json);
-        ColumnMapRowMapper rows = new ColumnMapRowMapper();
+        ModelRowMapper rows = new ModelRowMapper(json);
         if (!asJson) {
             out.printf("Preview of sync '%s' (first %d rows of its model; nothing is sent)%n%n", syncId, limit);
         }

@@ -9,17 +9,20 @@ import org.klaviyosync.settings.Settings;
 
 /**
  * The two connection pools: one that runs models (read-only transactions, autoCommit off and a
- * fetch size, so results stream instead of loading whole), and one for the bookkeeping tables.
+ * fetch size, so results stream instead of loading whole; the rules per engine are in
+ * {@link JdbcEngine}), and one for the bookkeeping tables, always PostgreSQL.
  */
 public final class WarehouseConnections implements AutoCloseable {
 
     private final String warehouseUrl;
+    private final JdbcEngine engine;
     private final HikariDataSource models;
     private final HikariDataSource state;
     private final int fetchSize;
 
     private WarehouseConnections(String warehouseUrl, HikariDataSource models, HikariDataSource state, int fetchSize) {
         this.warehouseUrl = warehouseUrl;
+        this.engine = JdbcEngine.of(warehouseUrl);
         this.models = models;
         this.state = state;
         this.fetchSize = fetchSize;
@@ -28,20 +31,25 @@ public final class WarehouseConnections implements AutoCloseable {
     /** Opens the pools for the warehouse at {@code url} (the embedded one or WAREHOUSE_JDBC_URL). */
     public static WarehouseConnections open(Settings settings, String url, String user, Optional<String> password) {
         int fetchSize = settings.getInt("warehouse.fetch-size", 1000);
+        if (fetchSize <= 0) {
+            throw new ConfigurationException("warehouse.fetch-size (WAREHOUSE_FETCH_SIZE) must be a positive number"
+                    + " of rows, not " + fetchSize);
+        }
+        JdbcEngine engine = JdbcEngine.of(url);
         int poolSize = settings.getInt("warehouse.pool-size", 4);
         HikariConfig modelConfig = new HikariConfig();
         modelConfig.setPoolName("warehouse-models");
         modelConfig.setJdbcUrl(url);
         modelConfig.setUsername(user);
         password.ifPresent(modelConfig::setPassword);
-        modelConfig.setReadOnly(true);
+        modelConfig.setReadOnly(engine.readOnlyConnections(url));
         modelConfig.setAutoCommit(false);
         modelConfig.setMaximumPoolSize(poolSize);
         modelConfig.setInitializationFailTimeout(-1);
         modelConfig.setConnectionTimeout(settings.getLong("warehouse.connect-timeout-ms", 10_000));
-        if (isPostgres(url)) {
-            modelConfig.addDataSourceProperty("defaultRowFetchSize", String.valueOf(fetchSize));
-            modelConfig.addDataSourceProperty("ApplicationName", "klaviyo-sync");
+        engine.modelPoolProperties(url, fetchSize).forEach(modelConfig::addDataSourceProperty);
+        if (engine.modelConnectionInitSql() != null) {
+            modelConfig.setConnectionInitSql(engine.modelConnectionInitSql());
         }
 
         HikariConfig stateConfig = new HikariConfig();
@@ -57,7 +65,7 @@ public final class WarehouseConnections implements AutoCloseable {
             password.ifPresent(stateConfig::setPassword);
         } else {
             throw new ConfigurationException("the warehouse " + url.replaceAll("[?;].*", "")
-                    + " is not PostgreSQL, so the bookkeeping tables need a PostgreSQL database of their own:"
+                    + " (" + engine.displayName() + ") is not PostgreSQL, so the bookkeeping tables need a PostgreSQL database of their own:"
                     + " set STATE_JDBC_URL (and STATE_USER, STATE_PASSWORD)");
         }
         if (!isPostgres(stateConfig.getJdbcUrl())) {
@@ -86,8 +94,24 @@ public final class WarehouseConnections implements AutoCloseable {
         return state;
     }
 
+    /** The configured rows per round trip (warehouse.fetch-size). */
     public int fetchSize() {
         return fetchSize;
+    }
+
+    /** The warehouse's engine, detected from its URL. */
+    public JdbcEngine engine() {
+        return engine;
+    }
+
+    /** The fetch size the model statement gets, by the engine's streaming rule. */
+    public int statementFetchSize() {
+        return engine.statementFetchSize(fetchSize);
+    }
+
+    /** How this warehouse's models stream and run read-only, in one sentence. */
+    public String describeStreaming() {
+        return engine.describeStreaming(warehouseUrl, fetchSize);
     }
 
     /** The warehouse URL without credentials or options, safe to show. */

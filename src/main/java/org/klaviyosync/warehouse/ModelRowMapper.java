@@ -1,0 +1,141 @@
+package org.klaviyosync.warehouse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.Method;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.camel.component.sql.RowMapperFactory;
+import org.springframework.jdbc.core.ColumnMapRowMapper;
+import org.springframework.jdbc.core.RowMapper;
+
+/**
+ * Reads a model row as Spring's {@link ColumnMapRowMapper} does (column label to value), then
+ * turns the few engine-specific values into the plain Java values the mapping package already
+ * knows, so that every engine gives the same JSON as PostgreSQL:
+ *
+ * <ul>
+ *   <li>a column the driver reports as type {@code JSON} that arrives as text (MariaDB 10.5.2+ and
+ *       MySQL through their drivers) becomes a parsed Jackson {@link JsonNode}, like PostgreSQL's
+ *       {@code json}/{@code jsonb}; text that does not parse stays text;</li>
+ *   <li>DuckDB's {@code org.duckdb.JsonNode} (its JSON type) becomes a parsed {@link JsonNode};</li>
+ *   <li>a {@link java.sql.Struct} that can give its fields by name ({@code getMap()}, as DuckDB's
+ *       {@code STRUCT} does) becomes a {@link Map}; a {@link java.sql.Array} becomes a
+ *       {@link List}; both recursively, so a list of structs becomes a list of objects.</li>
+ * </ul>
+ *
+ * Everything else is left to {@code mapping.ColumnValueConverter}. Also a camel-sql
+ * {@link RowMapperFactory}, referenced by the sync route's model query.
+ */
+public final class ModelRowMapper extends ColumnMapRowMapper implements RowMapperFactory {
+
+    private static final String DUCKDB_JSON = "org.duckdb.JsonNode";
+    private static final int MAX_DEPTH = 100;
+
+    private static final ClassValue<Method> STRUCT_MAP = new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            try {
+                Method m = type.getMethod("getMap");
+                return Map.class.isAssignableFrom(m.getReturnType()) ? m : null;
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+    };
+
+    private final ObjectMapper json;
+
+    public ModelRowMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    protected Object getColumnValue(ResultSet rs, int index) throws SQLException {
+        Object value = super.getColumnValue(rs, index);
+        if (value instanceof String text) {
+            String type = rs.getMetaData().getColumnTypeName(index);
+            return type != null && type.toLowerCase(Locale.ROOT).equals("json") ? parsedOr(text, text) : text;
+        }
+        return plain(value, 0);
+    }
+
+    /** The plain Java form of a driver-specific value (see the class comment); other values as they are. */
+    Object plain(Object value, int depth) throws SQLException {
+        if (value == null || depth > MAX_DEPTH) {
+            return value;
+        }
+        if (value.getClass().getName().equals(DUCKDB_JSON)) {
+            String text = value.toString();
+            return parsedOr(text, text);
+        }
+        if (value instanceof java.sql.Struct struct) {
+            Method getMap = STRUCT_MAP.get(struct.getClass());
+            if (getMap == null) {
+                return value;
+            }
+            Map<?, ?> fields;
+            try {
+                fields = (Map<?, ?>) getMap.invoke(struct);
+            } catch (ReflectiveOperationException e) {
+                throw new SQLException("could not read the fields of a " + struct.getSQLTypeName() + " value", e);
+            }
+            return plainMap(fields, depth);
+        }
+        if (value instanceof java.sql.Array array) {
+            Object elements = array.getArray();
+            if (elements instanceof Object[] objects) {
+                List<Object> list = new ArrayList<>(objects.length);
+                for (Object element : objects) {
+                    list.add(plain(element, depth + 1));
+                }
+                return list;
+            }
+            return elements;
+        }
+        if (value instanceof Map<?, ?> map) {
+            return plainMap(map, depth);
+        }
+        if (value instanceof Collection<?> collection && !(value instanceof JsonNode)) {
+            List<Object> list = new ArrayList<>(collection.size());
+            for (Object element : collection) {
+                list.add(plain(element, depth + 1));
+            }
+            return list;
+        }
+        return value;
+    }
+
+    private Map<String, Object> plainMap(Map<?, ?> fields, int depth) throws SQLException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : fields.entrySet()) {
+            out.put(String.valueOf(e.getKey()), plain(e.getValue(), depth + 1));
+        }
+        return out;
+    }
+
+    private Object parsedOr(String text, Object fallback) {
+        try {
+            JsonNode node = json.readTree(text);
+            return node == null || node.isMissingNode() ? fallback : node;
+        } catch (java.io.IOException e) {
+            return fallback;
+        }
+    }
+
+    @Override
+    public RowMapper<?> newColumnRowMapper() {
+        return this;
+    }
+
+    @Override
+    public RowMapper<?> newBeanRowMapper(Class<?> type) {
+        throw new UnsupportedOperationException("models are read as rows of columns, not as beans");
+    }
+}
