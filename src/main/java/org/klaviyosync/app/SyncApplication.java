@@ -32,6 +32,7 @@ import org.klaviyosync.klaviyo.ListCreationBudget;
 import org.klaviyosync.klaviyo.ListDirectory;
 import org.klaviyosync.klaviyo.ListResolution;
 import org.klaviyosync.klaviyo.OutageBreaker;
+import org.klaviyosync.klaviyo.ProfileImports;
 import org.klaviyosync.klaviyo.RetryPolicy;
 import org.klaviyosync.observe.KlaviyoKeyHealthCheck;
 import org.klaviyosync.observe.KlaviyoRequestMetrics;
@@ -46,6 +47,7 @@ import org.klaviyosync.pipeline.BulkJobSettler;
 import org.klaviyosync.pipeline.CamelKlaviyoTransport;
 import org.klaviyosync.pipeline.DeadLetterRecorder;
 import org.klaviyosync.pipeline.DryRunRecorder;
+import org.klaviyosync.pipeline.NullClearer;
 import org.klaviyosync.pipeline.ExchangeKeys;
 import org.klaviyosync.pipeline.ModelRows;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
@@ -244,7 +246,8 @@ public final class SyncApplication implements AutoCloseable {
         BulkImportJobs jobs = klaviyo == null ? null : new BulkImportJobs(klaviyo, json);
         BulkJobSettler settler = new BulkJobSettler(jobs,
                 Duration.ofMillis(settings.getLong("klaviyo.job-poll-interval-ms", 2000)),
-                Duration.ofMillis(settings.getLong("klaviyo.job-timeout-ms", 1_800_000)));
+                Duration.ofMillis(settings.getLong("klaviyo.job-timeout-ms", 1_800_000)),
+                klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)));
         main.bind("bulkJobSettler", settler);
         main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(jobs, settler, settings.getInt("klaviyo.max-pending-jobs", 50)));

@@ -43,6 +43,11 @@ public final class PropertyMappings {
         for (String pair : trimmed.split(",")) {
             String p = pair.trim();
             int eq = p.indexOf('=');
+            if (eq >= 0 && p.substring(0, eq).isBlank() && !p.substring(eq + 1).isBlank()) {
+                problems.add("'" + p + "' maps column '" + p.substring(eq + 1).trim()
+                        + "' to an empty property name; Klaviyo refuses empty names, so name the property");
+                continue;
+            }
             if (eq <= 0 || eq == p.length() - 1) {
                 problems.add("'" + p + "' is not a klaviyoField=column pair");
                 continue;

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param listColumn       column holding a JSON array of list names or ids; may be null
  * @param lists            list names or ids every row is added to; may be empty
  * @param createLists      whether a list name that does not exist in Klaviyo is created
+ * @param nulls            what a SQL NULL does: leave Klaviyo's value alone, or clear it
+ * @param phoneRegion      ISO 3166 region (e.g. {@code US}) whose national phone formats are
+ *                         normalised to E.164; null when only E.164 is accepted
  */
 public record SyncDefinition(
         String syncId,
@@ -30,10 +33,27 @@ public record SyncDefinition(
         PropertyMappings properties,
         String listColumn,
         List<String> lists,
-        boolean createLists) {
+        boolean createLists,
+        NullHandling nulls,
+        String phoneRegion) {
 
     public SyncDefinition {
         lists = List.copyOf(lists);
+        nulls = nulls == null ? NullHandling.SKIP : nulls;
+    }
+
+    /** A sync with the defaults of the later parameters: {@code nulls=skip}, no {@code phoneRegion}. */
+    public SyncDefinition(String syncId, Path sourceFile, String model, String modelSql, Optional<String> schedule,
+            Identifier identifier, String identifierColumn, PropertyMappings properties, String listColumn,
+            List<String> lists, boolean createLists) {
+        this(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn, properties, listColumn,
+                lists, createLists, NullHandling.SKIP, null);
+    }
+
+    /** A copy with other null handling and phone region. */
+    public SyncDefinition withValues(NullHandling nulls, String phoneRegion) {
+        return new SyncDefinition(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn,
+                properties, listColumn, lists, createLists, nulls, phoneRegion);
     }
 
     public Optional<String> listColumnOptional() {

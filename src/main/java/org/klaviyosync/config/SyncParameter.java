@@ -16,7 +16,9 @@ public enum SyncParameter {
     PROPERTIES("properties", true, null),
     LIST_COLUMN("listColumn", false, null),
     LISTS("lists", false, null),
-    CREATE_LISTS("createLists", false, "true");
+    CREATE_LISTS("createLists", false, "true"),
+    NULLS("nulls", false, "skip"),
+    PHONE_REGION("phoneRegion", false, null);
 
     /** The route template every sync file instantiates. */
     public static final String TEMPLATE_ID = "klaviyo-profile-sync";

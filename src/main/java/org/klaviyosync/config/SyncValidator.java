@@ -154,11 +154,39 @@ public final class SyncValidator {
             }
         }
 
+        NullHandling nulls = NullHandling.SKIP;
+        String nullsText = trimmed(p.get(SyncParameter.NULLS.key()));
+        if (nullsText != null) {
+            nulls = NullHandling.named(nullsText).orElse(null);
+            if (nulls == null) {
+                problems.add(problem(file, SyncParameter.NULLS, "'" + nullsText + "' is not skip or clear; use skip"
+                        + " (the default: a SQL NULL leaves Klaviyo's value alone) or clear (a SQL NULL clears the"
+                        + " value in Klaviyo)"));
+            }
+        }
+
+        String phoneRegion = null;
+        if (p.containsKey(SyncParameter.PHONE_REGION.key())) {
+            String regionText = trimmed(p.get(SyncParameter.PHONE_REGION.key()));
+            if (regionText == null) {
+                problems.add(problem(file, SyncParameter.PHONE_REGION, "is empty; give an ISO 3166 two-letter region"
+                        + " code such as US or GB, or remove the parameter to accept E.164 phone numbers only"));
+            } else {
+                phoneRegion = PhoneRegions.normalize(regionText);
+                if (phoneRegion == null) {
+                    problems.add(problem(file, SyncParameter.PHONE_REGION, "'" + regionText + "' is not a region"
+                            + " with a phone numbering plan; use an ISO 3166-1 alpha-2 code in upper case, such as US,"
+                            + " GB, DE or FR (the list: https://www.iso.org/obp/ui/#search/code/, or Wikipedia's"
+                            + " 'ISO 3166-1 alpha-2')"));
+                }
+            }
+        }
+
         if (!problems.isEmpty()) {
             return null;
         }
         return new SyncDefinition(syncId, file.file(), model, modelSql, schedule, identifier, identifierColumn,
-                properties, listColumn, lists, createLists);
+                properties, listColumn, lists, createLists, nulls, phoneRegion);
     }
 
     private void checkField(SyncFileReader.SyncFile file, String field, Identifier identifier, List<String> problems) {
@@ -167,6 +195,9 @@ public final class SyncValidator {
             problems.add(problem(file, SyncParameter.PROPERTIES, "unknown field '" + field
                     + "'; the location fields are location.address1, location.address2, location.city, location.region,"
                     + " location.country, location.zip and location.timezone (custom property names have no dot)"));
+        } else if (standard.isEmpty() && field.isBlank()) {
+            problems.add(problem(file, SyncParameter.PROPERTIES, "a property name is empty; Klaviyo refuses"
+                    + " empty names, so name the property"));
         } else if (standard.isEmpty() && field.startsWith("$")) {
             problems.add(problem(file, SyncParameter.PROPERTIES, "property name '" + field
                     + "' starts with '$', which Klaviyo reserves; rename it"));

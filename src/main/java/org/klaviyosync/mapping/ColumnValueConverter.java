@@ -211,7 +211,13 @@ public final class ColumnValueConverter {
             if (pg[1] == null) {
                 return nodes.nullNode();
             }
-            return "json".equals(pg[0]) || "jsonb".equals(pg[0]) ? parse(pg[1]) : nodes.textNode(pg[1]);
+            if ("json".equals(pg[0]) || "jsonb".equals(pg[0])) {
+                return parse(pg[1]);
+            }
+            if ("interval".equals(pg[0])) {
+                return nodes.textNode(IsoDuration.ofPostgresInterval(pg[1]));
+            }
+            return nodes.textNode(pg[1]);
         }
         if (value instanceof byte[]) {
             throw unsendableType("bytea/byte[]");
@@ -222,14 +228,29 @@ public final class ColumnValueConverter {
         if (value instanceof Clob) {
             throw unsendableType("clob/java.sql.Clob");
         }
+        if (value instanceof java.sql.SQLXML xml) {
+            try {
+                String text = xml.getString();
+                return text == null ? nodes.nullNode() : nodes.textNode(text);
+            } catch (SQLException e) {
+                throw new Unsendable("could not be read as XML: " + e.getMessage());
+            }
+        }
         if (value instanceof java.sql.Array sqlArray) {
             Object elements;
+            String baseType;
             try {
                 elements = sqlArray.getArray();
+                baseType = sqlArray.getBaseTypeName();
             } catch (SQLException | RuntimeException e) {
                 throw new Unsendable("could not be read as an array: " + e.getMessage());
             }
-            return elements == null ? nodes.nullNode() : convert(elements, depth);
+            if (elements == null) {
+                return nodes.nullNode();
+            }
+            boolean jsonElements = "json".equals(baseType) || "jsonb".equals(baseType)
+                    || "_json".equals(baseType) || "_jsonb".equals(baseType);
+            return jsonElements ? jsonArray(elements, depth) : convert(elements, depth);
         }
         if (value.getClass().isArray()) {
             int length = java.lang.reflect.Array.getLength(value);
@@ -261,6 +282,28 @@ public final class ColumnValueConverter {
             return normalize(node, depth);
         }
         throw unsendableType(value.getClass().getName());
+    }
+
+    /** An array of json/jsonb elements, which the driver hands over as JSON text. */
+    private JsonNode jsonArray(Object elements, int depth) throws Unsendable {
+        if (depth > MAX_DEPTH) {
+            throw new Unsendable("is nested more than " + MAX_DEPTH + " levels deep");
+        }
+        if (elements instanceof String text) {
+            return parse(text);
+        }
+        if (elements == null) {
+            return nodes.nullNode();
+        }
+        if (!elements.getClass().isArray()) {
+            return convert(elements, depth);
+        }
+        int length = java.lang.reflect.Array.getLength(elements);
+        ArrayNode array = nodes.arrayNode(length);
+        for (int i = 0; i < length; i++) {
+            array.add(jsonArray(java.lang.reflect.Array.get(elements, i), depth + 1));
+        }
+        return array;
     }
 
     private JsonNode temporal(Object value) {

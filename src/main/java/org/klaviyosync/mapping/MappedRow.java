@@ -18,6 +18,10 @@ import java.util.List;
  * @param payloadBytes    the size of {@code profile} as UTF-8 JSON; also set when the row is
  *                        invalid for being too large, else 0 for invalid rows
  * @param problem         why the row cannot be sent; null when it is valid
+ * @param nullsToClear    with the sync's {@code nulls=clear}, the profile-import resource
+ *                        ({@code POST /api/profile-import}'s {@code data}) that clears the row's
+ *                        null values in Klaviyo, since bulk import ignores nulls; null when there
+ *                        is nothing to clear or the row is invalid
  */
 public record MappedRow(
         String identifierValue,
@@ -25,10 +29,17 @@ public record MappedRow(
         List<String> lists,
         long fingerprint,
         int payloadBytes,
-        RowProblem problem) {
+        RowProblem problem,
+        ObjectNode nullsToClear) {
 
     public MappedRow {
         lists = lists == null ? List.of() : List.copyOf(lists);
+    }
+
+    /** A row without nulls to clear. */
+    public MappedRow(String identifierValue, ObjectNode profile, List<String> lists, long fingerprint,
+            int payloadBytes, RowProblem problem) {
+        this(identifierValue, profile, lists, fingerprint, payloadBytes, problem, null);
     }
 
     static MappedRow invalid(String identifierValue, RowProblem problem, int payloadBytes) {

@@ -1,10 +1,38 @@
 package org.klaviyosync.mapping;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
+
 /**
- * The E.164 check Klaviyo applies to phone numbers: {@code +}, a non-zero digit, then 1 to 14 more
- * digits ({@code ^\+[1-9]\d{1,14}$}). The text must already be trimmed; nothing else is normalised.
+ * Phone numbers as Klaviyo takes them: E.164, that is {@code +}, a non-zero digit, then 1 to 14 more
+ * digits ({@code ^\+[1-9]\d{1,14}$}).
+ *
+ * <p>Without a region only E.164 is accepted, as written. With a region (the sync parameter
+ * {@code phoneRegion}, e.g. {@code US}), text that is not already E.164 is read with Google's
+ * libphonenumber as a number of that region ({@code (415) 555-2671}, {@code 0612345678} for
+ * {@code FR}, or an international form such as {@code +44 20 7946 0958}) and, when it is a valid
+ * number, written in E.164. Thread-safe.
  */
 public final class PhoneNumber {
+
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    /** Longer text is not parsed: no phone number is written with more characters than this. */
+    private static final int MAX_PARSE_LENGTH = 64;
+
+    /**
+     * The outcome of {@link #normalize(String, String)}.
+     *
+     * @param e164    the number in E.164; null on a problem
+     * @param problem why the text is not a phone number Klaviyo accepts, without the text itself;
+     *                null when it is
+     */
+    public record Normalized(String e164, String problem) {
+
+        public boolean ok() {
+            return problem == null;
+        }
+    }
 
     private PhoneNumber() {
     }
@@ -29,5 +57,49 @@ public final class PhoneNumber {
             }
         }
         return true;
+    }
+
+    /**
+     * The trimmed {@code text} in E.164. E.164 text is accepted as it is; with {@code region}
+     * (ISO 3166 code, upper case) other text is parsed as a number of that region and must be
+     * a valid number there; without it, anything else is a problem.
+     */
+    public static Normalized normalize(String text, String region) {
+        String s = text == null ? "" : text.trim();
+        if (isE164(s)) {
+            return new Normalized(s, null);
+        }
+        if (region == null) {
+            return new Normalized(null, "is not a phone number in E.164 format (+ and country code, e.g. +15005550006);"
+                    + " set the sync's phoneRegion to accept national formats");
+        }
+        if (s.isEmpty() || s.length() > MAX_PARSE_LENGTH) {
+            return new Normalized(null, "is not a phone number (" + (s.isEmpty() ? "empty" : "too long") + ")");
+        }
+        Phonenumber.PhoneNumber parsed;
+        try {
+            parsed = UTIL.parse(s, region);
+        } catch (NumberParseException e) {
+            return new Normalized(null, "is not a phone number of region " + region + " nor in E.164 format ("
+                    + describe(e.getErrorType()) + ")");
+        }
+        if (!UTIL.isValidNumber(parsed)) {
+            String where = UTIL.getRegionCodeForNumber(parsed);
+            return new Normalized(null, "is not a valid phone number" + (where == null
+                    ? " (no numbering plan matches it; region " + region + ")"
+                    : " for region " + where + " (wrong length or prefix)"));
+        }
+        String e164 = UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164);
+        return isE164(e164) ? new Normalized(e164, null)
+                : new Normalized(null, "is not a phone number that can be written in E.164");
+    }
+
+    private static String describe(NumberParseException.ErrorType type) {
+        return switch (type) {
+            case INVALID_COUNTRY_CODE -> "unknown country code";
+            case NOT_A_NUMBER -> "not a number";
+            case TOO_SHORT_AFTER_IDD, TOO_SHORT_NSN -> "too short";
+            case TOO_LONG -> "too long";
+        };
     }
 }

@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.TreeSet;
+import org.klaviyosync.config.NullHandling;
 import org.klaviyosync.config.SyncDefinition;
 
 /**
@@ -44,7 +47,12 @@ import org.klaviyosync.config.SyncDefinition;
  *       {@code zip}, {@code timezone} (not {@code location_city}, which is a custom property).
  *       Every other column, except the identifier and list columns, is a custom property named
  *       exactly like the column.</li>
- *   <li>SQL NULLs are left out of the payload.</li>
+ *   <li>SQL NULLs are left out of the payload. With {@code nulls=clear} the row also carries
+ *       {@link MappedRow#nullsToClear()}: a profile-import resource naming the row's identifier,
+ *       each null standard attribute set to null and each null custom property in
+ *       {@code meta.patch_properties.unset}.</li>
+ *   <li>Phone numbers: E.164 as written; with the sync's {@code phoneRegion}, national formats of
+ *       that region are normalised to E.164 ({@link PhoneNumber}).</li>
  *   <li>Lists: the sync's static lists, then those of the list column ({@link ListReferences}).</li>
  *   <li>A profile resource over {@link #MAX_PROFILE_BYTES} bytes is invalid.</li>
  * </ul>
@@ -87,6 +95,19 @@ public final class ProfilePayloadMapper {
     /** A problem of the mappings themselves (a reserved property name); applies to every row. */
     private final RowProblem mappingProblem;
     private final Map<String, Optional<ProfileField>> syncAllColumns = new ConcurrentHashMap<>();
+    private final boolean clearNulls;
+    private final String phoneRegion;
+
+    /** The nulls of one row, collected in {@code nulls=clear} mode. */
+    private static final class Nulls {
+        final boolean[] standard = new boolean[FIELDS.length];
+        final TreeSet<String> custom = new TreeSet<>();
+        boolean any;
+    }
+
+    /** A contact value (email, phone number) as sent, or why it cannot be. */
+    private record Contact(String value, RowProblem problem) {
+    }
 
     private record Mapping(String klaviyoField, String column, ProfileField standard) {
     }
@@ -101,6 +122,8 @@ public final class ProfilePayloadMapper {
                 .orElseThrow(() -> new IllegalArgumentException("unknown identifier " + sync.identifier()));
         this.syncAll = sync.properties().syncAll();
         this.staticLists = ListReferences.combine(sync.lists(), List.of());
+        this.clearNulls = sync.nulls() == NullHandling.CLEAR;
+        this.phoneRegion = sync.phoneRegion();
         List<Mapping> specific = new ArrayList<>();
         RowProblem reserved = null;
         if (!syncAll) {
@@ -148,10 +171,11 @@ public final class ProfilePayloadMapper {
             return MappedRow.invalid(null, new RowProblem(identifierColumn,
                     "identifier column '" + identifierColumn + "' is empty"), 0);
         }
-        RowProblem problem = checkContact(identifierField, identifierColumn, identifier);
-        if (problem != null) {
-            return MappedRow.invalid(identifier, problem, 0);
+        Contact contact = contact(identifierField, identifierColumn, identifier);
+        if (contact.problem() != null) {
+            return MappedRow.invalid(identifier, contact.problem(), 0);
         }
+        identifier = contact.value();
         if (mappingProblem != null) {
             return MappedRow.invalid(identifier, mappingProblem, 0);
         }
@@ -159,9 +183,10 @@ public final class ProfilePayloadMapper {
         String[] standard = new String[FIELDS.length];
         standard[identifierField.ordinal()] = identifier;
         TreeMap<String, JsonNode> custom = new TreeMap<>();
-        problem = syncAll
-                ? collectAll(row, standard, custom)
-                : collectSpecific(row, standard, custom);
+        Nulls nulls = clearNulls ? new Nulls() : null;
+        RowProblem problem = syncAll
+                ? collectAll(row, standard, custom, nulls)
+                : collectSpecific(row, standard, custom, nulls);
         if (problem != null) {
             return MappedRow.invalid(identifier, problem, 0);
         }
@@ -194,10 +219,12 @@ public final class ProfilePayloadMapper {
             return MappedRow.invalid(identifier, new RowProblem("profile", "payload of " + bytes.length
                     + " bytes exceeds Klaviyo's 100 KB per-profile limit"), bytes.length);
         }
-        return new MappedRow(identifier, profile, lists, fingerprint(bytes, lists), bytes.length, null);
+        ObjectNode clear = nulls == null || !nulls.any ? null : clearResource(identifier, nulls);
+        return new MappedRow(identifier, profile, lists, fingerprint(bytes, lists, clear), bytes.length, null, clear);
     }
 
-    private RowProblem collectSpecific(Map<String, Object> row, String[] standard, Map<String, JsonNode> custom) {
+    private RowProblem collectSpecific(Map<String, Object> row, String[] standard, Map<String, JsonNode> custom,
+            Nulls nulls) {
         for (Mapping m : mappings) {
             Object value = lookup(row, m.column());
             if (value == MISSING) {
@@ -205,8 +232,8 @@ public final class ProfilePayloadMapper {
                         + "') is not in the row");
             }
             RowProblem problem = m.standard() != null
-                    ? putStandard(m.standard(), m.column(), value, standard)
-                    : putCustom(m.klaviyoField(), m.column(), value, custom);
+                    ? putStandard(m.standard(), m.column(), value, standard, nulls)
+                    : putCustom(m.klaviyoField(), m.column(), value, custom, nulls);
             if (problem != null) {
                 return problem;
             }
@@ -214,7 +241,8 @@ public final class ProfilePayloadMapper {
         return null;
     }
 
-    private RowProblem collectAll(Map<String, Object> row, String[] standard, Map<String, JsonNode> custom) {
+    private RowProblem collectAll(Map<String, Object> row, String[] standard, Map<String, JsonNode> custom,
+            Nulls nulls) {
         String identifierColumn = sync.identifierColumn();
         String listColumn = sync.listColumn();
         String[] filledBy = null;
@@ -229,7 +257,7 @@ public final class ProfilePayloadMapper {
             if (field == null) {
                 problem = reservedName(column);
                 if (problem == null) {
-                    problem = putCustom(column, column, e.getValue(), custom);
+                    problem = putCustom(column, column, e.getValue(), custom, nulls);
                 }
             } else if (field == identifierField) {
                 continue;
@@ -243,7 +271,7 @@ public final class ProfilePayloadMapper {
                             + "' both fill '" + field.klaviyoField() + "'");
                 }
                 filledBy[field.ordinal()] = column;
-                problem = putStandard(field, column, e.getValue(), standard);
+                problem = putStandard(field, column, e.getValue(), standard, nulls);
             }
             if (problem != null) {
                 return problem;
@@ -252,58 +280,106 @@ public final class ProfilePayloadMapper {
         return null;
     }
 
-    private RowProblem putStandard(ProfileField field, String column, Object value, String[] standard) {
+    private RowProblem putStandard(ProfileField field, String column, Object value, String[] standard, Nulls nulls) {
         ConvertedValue text = converter.toText(column, value);
         if (!text.ok()) {
             return text.problem();
         }
         if (text.isNull()) {
+            markNull(nulls, field);
             return null;
         }
         String s = text.value().textValue();
         if (field == ProfileField.EMAIL || field == ProfileField.PHONE_NUMBER) {
             s = s.trim();
             if (s.isEmpty()) {
+                markNull(nulls, field);
                 return null;
             }
-            RowProblem problem = checkContact(field, column, s);
-            if (problem != null) {
-                return problem;
+            Contact contact = contact(field, column, s);
+            if (contact.problem() != null) {
+                return contact.problem();
             }
+            s = contact.value();
         }
         standard[field.ordinal()] = s;
         return null;
     }
 
-    private RowProblem putCustom(String name, String column, Object value, Map<String, JsonNode> custom) {
+    private RowProblem putCustom(String name, String column, Object value, Map<String, JsonNode> custom, Nulls nulls) {
         ConvertedValue json = converter.toJson(column, value);
         if (!json.ok()) {
             return json.problem();
         }
         if (!json.isNull()) {
             custom.put(name, json.value());
+        } else if (nulls != null) {
+            nulls.custom.add(name);
+            nulls.any = true;
         }
         return null;
     }
 
-    /** The email or phone-number check for {@code field}; null when fine or another field. */
-    private static RowProblem checkContact(ProfileField field, String column, String value) {
-        String what;
+    private void markNull(Nulls nulls, ProfileField field) {
+        if (nulls != null && field != identifierField) {
+            nulls.standard[field.ordinal()] = true;
+            nulls.any = true;
+        }
+    }
+
+    /**
+     * The email or phone number of {@code field} as sent (a phone number normalised to E.164);
+     * other fields pass unchanged. A phone problem names the column but not the number.
+     */
+    private Contact contact(ProfileField field, String column, String value) {
+        String from = column.equals(field.klaviyoField()) ? "" : " (column '" + column + "')";
         if (field == ProfileField.EMAIL) {
             if (EmailAddress.isValid(value)) {
-                return null;
+                return new Contact(value, null);
             }
-            what = "is not a valid email address";
-        } else if (field == ProfileField.PHONE_NUMBER) {
-            if (PhoneNumber.isE164(value)) {
-                return null;
-            }
-            what = "is not a phone number in E.164 format (+ and country code, e.g. +15005550006)";
-        } else {
-            return null;
+            return new Contact(null, new RowProblem(field.klaviyoField(),
+                    quote(value) + " is not a valid email address" + from));
         }
-        String from = column.equals(field.klaviyoField()) ? "" : " (column '" + column + "')";
-        return new RowProblem(field.klaviyoField(), quote(value) + " " + what + from);
+        if (field == ProfileField.PHONE_NUMBER) {
+            PhoneNumber.Normalized phone = PhoneNumber.normalize(value, phoneRegion);
+            if (phone.ok()) {
+                return new Contact(phone.e164(), null);
+            }
+            return new Contact(null, new RowProblem(field.klaviyoField(),
+                    "the value of column '" + column + "' " + phone.problem()));
+        }
+        return new Contact(value, null);
+    }
+
+    /**
+     * The profile-import resource that clears the row's nulls: the identifier, each null standard
+     * attribute as JSON null, and the null custom properties in {@code meta.patch_properties.unset}.
+     */
+    private ObjectNode clearResource(String identifier, Nulls nulls) {
+        ObjectNode attributes = nodes.objectNode();
+        attributes.put(identifierField.attribute(), identifier);
+        ObjectNode location = null;
+        for (ProfileField field : FIELDS) {
+            if (!nulls.standard[field.ordinal()]) {
+                continue;
+            }
+            if (field.inLocation()) {
+                if (location == null) {
+                    location = attributes.putObject(ProfileField.LOCATION);
+                }
+                location.putNull(field.attribute());
+            } else {
+                attributes.putNull(field.attribute());
+            }
+        }
+        ObjectNode resource = nodes.objectNode();
+        resource.put("type", "profile");
+        resource.set("attributes", attributes);
+        if (!nulls.custom.isEmpty()) {
+            ArrayNode unset = resource.putObject("meta").putObject("patch_properties").putArray("unset");
+            nulls.custom.forEach(unset::add);
+        }
+        return resource;
     }
 
     private static RowProblem reservedName(String name) {
@@ -356,10 +432,18 @@ public final class ProfilePayloadMapper {
         return profile;
     }
 
-    private static long fingerprint(byte[] profileJson, List<String> lists) {
+    private long fingerprint(byte[] profileJson, List<String> lists, ObjectNode clear) {
         MessageDigest digest = SHA_256.get();
         digest.reset();
         digest.update(profileJson);
+        if (clear != null) {
+            digest.update((byte) 1);
+            try {
+                digest.update(writer.writeValueAsBytes(clear));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a clear resource cannot be written as JSON", e);
+            }
+        }
         List<String> sorted = lists;
         if (lists.size() > 1) {
             sorted = new ArrayList<>(lists);

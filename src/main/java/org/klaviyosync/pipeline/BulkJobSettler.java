@@ -25,11 +25,18 @@ public final class BulkJobSettler implements Processor {
     private final BulkImportJobs jobs;
     private final Duration pollInterval;
     private final Duration timeout;
+    private final NullClearer nullClearer;
 
     public BulkJobSettler(BulkImportJobs jobs, Duration pollInterval, Duration timeout) {
+        this(jobs, pollInterval, timeout, null);
+    }
+
+    /** With {@code nullClearer}, an acknowledged row that has nulls to clear gets them cleared first. */
+    public BulkJobSettler(BulkImportJobs jobs, Duration pollInterval, Duration timeout, NullClearer nullClearer) {
         this.jobs = jobs;
         this.pollInterval = pollInterval;
         this.timeout = timeout;
+        this.nullClearer = nullClearer;
     }
 
     /** Settles every pending job of the exchange's run. */
@@ -83,6 +90,8 @@ public final class BulkJobSettler implements Processor {
                 run.partRejected(p.rowKey(), error.code(), error.detail());
             } else if (unmatched) {
                 run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " reported failures it did not itemise");
+            } else if (nullClearer != null) {
+                nullClearer.acknowledge(run, p.rowKey());
             } else {
                 run.partAcknowledged(p.rowKey());
             }

@@ -48,6 +48,20 @@ public final class DryRunRecorder implements Processor {
             w.write(json.writeValueAsString(line));
             w.write('\n');
         }
+        try (Writer w = Files.newBufferedWriter(fileFor(run), StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+            for (BulkProfile p : batch.profiles()) {
+                ObjectNode clear = run.nullClears().take(p.rowKey());
+                if (clear != null) {
+                    ObjectNode clearLine = json.createObjectNode();
+                    clearLine.put("sync", run.syncId());
+                    clearLine.put("endpoint", "POST /api/profile-import");
+                    clearLine.put("clearsNullsOf", p.rowKey());
+                    clearLine.set("request", json.createObjectNode().set("data", clear));
+                    w.write(json.writeValueAsString(clearLine));
+                    w.write('\n');
+                }
+            }
+        }
         for (BulkProfile p : batch.profiles()) {
             run.partDeferred(p.rowKey(), "dry run: nothing was sent");
         }

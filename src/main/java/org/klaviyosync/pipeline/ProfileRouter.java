@@ -71,6 +71,7 @@ public final class ProfileRouter implements Processor {
                     + "': duplicate identifier: another row of this run has the same value");
             return List.of();
         }
+        run.nullClears().register(key, row.nullsToClear());
         List<ProfileBatch> full = new ArrayList<>();
         for (String listId : listIds) {
             full.addAll(run.batcher().add(listId, key, row.profile(), row.payloadBytes()));

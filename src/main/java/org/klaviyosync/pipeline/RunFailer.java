@@ -33,6 +33,12 @@ public final class RunFailer implements Processor {
                 && (root.getMessage() == null || root instanceof org.apache.camel.CamelExecutionException)) {
             root = root.getCause();
         }
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                return "the model failed in the warehouse: "
+                        + org.klaviyosync.warehouse.ModelErrors.describe(null, sql, 0);
+            }
+        }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -31,6 +31,7 @@ public final class SyncRun {
     private final Deque<PendingJob> pendingJobs = new ArrayDeque<>();
     private final List<RowResult> unstoredResults = new ArrayList<>();
     private volatile String failure;
+    private final NullClears nullClears = new NullClears();
 
     /** A bulk job Klaviyo accepted whose outcome is not known yet. */
     public record PendingJob(String jobId, String list, List<BulkProfile> profiles) {
@@ -191,6 +192,11 @@ public final class SyncRun {
         if (failure == null) {
             failure = reason;
         }
+    }
+
+    /** The rows' null values still to clear ({@code nulls=clear}). */
+    public NullClears nullClears() {
+        return nullClears;
     }
 
     public boolean failed() {

@@ -18,18 +18,34 @@ public final class ModelColumns {
         this.models = models;
     }
 
-    /** The column labels of {@code sql}, in order. Throws when the warehouse refuses the model. */
+    private static final String PROBE_PREFIX = "select * from (";
+
+    /**
+     * The column labels of {@code sql}, in order. Throws when the warehouse refuses the model, with
+     * a message giving the error's line and column in the model; a model that is not a query (a
+     * {@code DELETE}, {@code CREATE}, ...) is refused before it reaches the warehouse.
+     */
     public List<String> of(String sql) throws SQLException {
         String inner = stripTrailingSemicolon(sql);
+        String writing = ModelErrors.writingCommand(inner);
+        if (writing != null) {
+            throw new SQLException(ModelErrors.refusal(writing), ModelErrors.READ_ONLY_STATE);
+        }
         try (Connection c = models.getConnection(); Statement s = c.createStatement()) {
             s.setMaxRows(1);
-            try (ResultSet rs = s.executeQuery("select * from (" + inner + "\n) as klaviyo_sync_model where 1 = 0")) {
+            try (ResultSet rs = s.executeQuery(PROBE_PREFIX + inner + "\n) as klaviyo_sync_model where 1 = 0")) {
                 ResultSetMetaData md = rs.getMetaData();
                 List<String> columns = new ArrayList<>();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     columns.add(md.getColumnLabel(i));
                 }
                 return columns;
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("28")
+                        || e.getSQLState().startsWith("3D"))) {
+                    throw e;
+                }
+                throw new SQLException(ModelErrors.describe(inner, e, PROBE_PREFIX.length()), e.getSQLState(), e);
             } finally {
                 c.rollback();
             }

@@ -111,7 +111,9 @@ class ColumnValueConverterTest {
         assertEquals("\"text\"", json(pg("json", "\"text\"")));
         assertNull(json(pg("jsonb", "null")));
         assertNull(json(pg("jsonb", null)));
-        assertEquals("\"1 day\"", json(pg("interval", "1 day")));
+        assertEquals("\"P1D\"", json(pg("interval", "1 day")));
+        assertEquals("\"P-1DT2H30M\"", json(pg("interval", "-1 days +02:30:00")));
+        assertEquals("\"10.0.0.1\"", json(pg("inet", "10.0.0.1")));
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.klaviyosync.config.NullHandling;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.klaviyosync.config.Identifier;
@@ -52,9 +53,15 @@ class RandomRowsTest {
                         "seen_at", "seen_at", "tags", "tags", "attrs", "attrs", "phone_number", "phone_number"),
                         "lists", List.of()), JSON),
                 new ProfilePayloadMapper(sync(Identifier.PHONE_NUMBER, "phone_number", PropertyMappings.all(), null,
-                        List.of("A", "B")), JSON));
+                        List.of("A", "B")), JSON),
+                new ProfilePayloadMapper(sync(Identifier.EXTERNAL_ID, "id", PropertyMappings.all(), "lists",
+                        List.of("Census Uploads")).withValues(NullHandling.CLEAR, "US"), JSON),
+                new ProfilePayloadMapper(sync(Identifier.PHONE_NUMBER, "phone_number", specific("first_name",
+                        "first_name", "location.city", "city", "score", "score", "note", "note", "email", "email"),
+                        null, List.of("A")).withValues(NullHandling.CLEAR, "GB"), JSON));
         int valid = 0;
         int invalid = 0;
+        int withClears = 0;
         Map<String, Integer> problemFields = new java.util.TreeMap<>();
         for (int i = 0; i < ROWS; i++) {
             Map<String, Object> row = randomRow(random);
@@ -64,6 +71,10 @@ class RandomRowsTest {
             if (mapped.valid()) {
                 valid++;
                 checkValid(mapped, i);
+                if (mapped.nullsToClear() != null) {
+                    withClears++;
+                    checkClear(mapped, i);
+                }
             } else {
                 invalid++;
                 checkInvalid(mapped, i);
@@ -74,6 +85,35 @@ class RandomRowsTest {
         // the generator mixes good and bad values; both outcomes must occur often
         assertTrue(valid > ROWS / 20, "valid rows: " + valid);
         assertTrue(invalid > ROWS / 20, "invalid rows: " + invalid);
+        assertTrue(withClears > ROWS / 20, "rows with nulls to clear: " + withClears);
+    }
+
+    /** The profile-import resource of nulls=clear: the identifier, nulls only, and property names to unset. */
+    private static void checkClear(MappedRow mapped, int i) {
+        JsonNode clear = mapped.nullsToClear();
+        assertEquals("profile", clear.path("type").asText(), "row " + i);
+        JsonNode attributes = clear.get("attributes");
+        int identifiers = 0;
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = attributes.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isTextual()) {
+                identifiers++;
+                assertEquals(mapped.identifierValue(), e.getValue().textValue(), "row " + i);
+            } else if (e.getKey().equals("location")) {
+                e.getValue().forEach(v -> assertTrue(v.isNull(), "row " + i));
+            } else {
+                assertTrue(e.getValue().isNull(), "row " + i + " " + e);
+                assertFalse(mapped.profile().get("attributes").has(e.getKey()), "row " + i + " sent and cleared");
+            }
+        }
+        assertEquals(1, identifiers, "row " + i + " " + clear);
+        JsonNode unset = clear.path("meta").path("patch_properties").path("unset");
+        JsonNode properties = mapped.profile().get("attributes").path("properties");
+        unset.forEach(name -> {
+            assertFalse(name.asText().isBlank() || name.asText().startsWith("$"), "row " + i);
+            assertFalse(properties.has(name.asText()), "row " + i + " sent and unset: " + name);
+        });
+        assertTrue(attributes.size() > 1 || unset.size() > 0, "row " + i + " clears something");
     }
 
     private static void checkValid(MappedRow mapped, int i) throws Exception {
@@ -149,7 +189,14 @@ class RandomRowsTest {
             case "email":
                 return wellFormed ? "user" + random.nextInt(10_000) + "@example.com" : text(random, 12);
             case "phone_number":
-                return wellFormed ? "+1" + (2_000_000_000L + random.nextInt(1_000_000_000)) : text(random, 10);
+                if (!wellFormed) {
+                    return text(random, 10);
+                }
+                switch (random.nextInt(4)) {
+                    case 0: return "(415) 555-" + (1000 + random.nextInt(9000));
+                    case 1: return "020 7946 " + (1000 + random.nextInt(9000));
+                    default: return "+1" + (2_000_000_000L + random.nextInt(1_000_000_000));
+                }
             case "lists":
                 return wellFormed ? listValue(random) : anyValue(random);
             default:
