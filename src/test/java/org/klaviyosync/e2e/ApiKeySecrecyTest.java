@@ -94,7 +94,10 @@ class ApiKeySecrecyTest {
         try {
             CliHarness cli = new CliHarness(work)
                     .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                    .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
+                    .env("KLAVIYO_BASE_URL", klaviyo.baseUrl())
+                    .env("KLAVIYO_RETRY_BASE_DELAY_MS", "10")
+                    .env("KLAVIYO_RETRY_MAX_DELAY_MS", "50")
+                    .env("KLAVIYO_OUTAGE_FAILURES", "2");
             cli.sync("secret", "model", "select customer_id, email, lists from customers"
                             + " union all select 'ie-1', 'bounce@import-error.test', '[\"X\"]'",
                     "identifier", "external_id", "identifierColumn", "customer_id", "properties", "email=email",
