@@ -90,14 +90,9 @@ public final class ModelRowMapper extends ColumnMapRowMapper implements RowMappe
         }
         if (value instanceof java.sql.Array array) {
             Object elements = array.getArray();
-            if (elements instanceof Object[] objects) {
-                List<Object> list = new ArrayList<>(objects.length);
-                for (Object element : objects) {
-                    list.add(plain(element, depth + 1));
-                }
-                return list;
-            }
-            return elements;
+            String base = array.getBaseTypeName();
+            boolean jsonElements = base != null && base.toLowerCase(Locale.ROOT).matches("_?jsonb?");
+            return elements instanceof Object[] objects ? arrayList(objects, jsonElements, depth) : elements;
         }
         if (value instanceof Map<?, ?> map) {
             return plainMap(map, depth);
@@ -110,6 +105,22 @@ public final class ModelRowMapper extends ColumnMapRowMapper implements RowMappe
             return list;
         }
         return value;
+    }
+
+    /** Elements of a SQL array, nested arrays included; json/jsonb elements are parsed. */
+    private List<Object> arrayList(Object[] objects, boolean jsonElements, int depth) throws SQLException {
+        List<Object> list = new ArrayList<>(objects.length);
+        for (Object element : objects) {
+            if (element instanceof Object[] nested) {
+                list.add(arrayList(nested, jsonElements, depth + 1));
+            } else if (jsonElements && element != null) {
+                String text = element.toString();
+                list.add(parsedOr(text, text));
+            } else {
+                list.add(plain(element, depth + 1));
+            }
+        }
+        return list;
     }
 
     private Map<String, Object> plainMap(Map<?, ?> fields, int depth) throws SQLException {
