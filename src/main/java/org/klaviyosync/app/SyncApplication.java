@@ -24,6 +24,8 @@ import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.klaviyosync.cluster.ClusterSettings;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.BulkImportJobs;
 import org.klaviyosync.klaviyo.KeyCheck;
@@ -61,6 +63,7 @@ import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.settings.ConfigurationException;
 import org.klaviyosync.settings.Settings;
 import org.klaviyosync.state.StateStore;
+import org.klaviyosync.state.SyncLocks;
 import org.klaviyosync.warehouse.DemoCustomers;
 import org.klaviyosync.warehouse.EmbeddedWarehouse;
 import org.klaviyosync.warehouse.ModelColumns;
@@ -96,6 +99,7 @@ public final class SyncApplication implements AutoCloseable {
     private PrometheusMeterRegistry meters;
     private RunProgressLogger progress;
     private final List<ObjectName> mbeans = new ArrayList<>();
+    private ClusterSettings cluster;
 
     private SyncApplication(Settings settings, Path root, Mode mode, Map<String, SyncDefinition> syncs) {
         this.settings = settings;
@@ -116,6 +120,7 @@ public final class SyncApplication implements AutoCloseable {
         try {
             app.openWarehouse();
             app.checkModelColumns();
+            app.cluster = ClusterSettings.from(settings);
             app.store = new StateStore(app.connections.state());
             app.store.migrate();
             int retentionDays = settings.getInt("state.retention-days", 30);
@@ -202,6 +207,8 @@ public final class SyncApplication implements AutoCloseable {
             }
         }
         managementProperties(props);
+        // the route template reads it: clustered triggers carry the fixed Camel context name
+        props.setProperty("cluster.enabled", Boolean.toString(clustered()));
         props.putIfAbsent("klaviyo.revision", "2026-07-15");
         props.putIfAbsent("klaviyo.base-url", "https://a.klaviyo.com");
         main.setInitialProperties(props);
@@ -218,6 +225,12 @@ public final class SyncApplication implements AutoCloseable {
             });
         }, settings.getInt("klaviyo.batch.max-profiles", 10_000), settings.getLong("klaviyo.batch.max-bytes", 5_000_000),
                 run -> dryRunRecorder.fileFor(run).toString());
+        // one run per sync at a time across every process on the bookkeeping database
+        runs.useLocks(new SyncLocks(connections.locks(syncs.size() + 2)), cluster.instanceId());
+        runs.failInterruptedRuns();
+        if (clustered()) {
+            bindClusteredQuartz();
+        }
 
         main.bind("modelDataSource", connections.models());
         main.bind("modelRowMapper", new ModelRowMapper(json));
@@ -266,6 +279,33 @@ public final class SyncApplication implements AutoCloseable {
                     root.resolve(settings.get("dry-run.dir", "out/dry-run")));
         }
         LOG.info("klaviyo-sync started with {} sync(s): {}", syncs.size(), String.join(", ", syncs.keySet()));
+    }
+
+    /** Whether this service shares its schedules with other instances (cluster.enabled, service mode). */
+    public boolean clustered() {
+        return mode == Mode.SERVICE && cluster.enabled();
+    }
+
+    /** This process's instance id, stored with every run it makes. */
+    public String instanceId() {
+        return cluster.instanceId();
+    }
+
+    /**
+     * Quartz with its clustered JDBC job store on the bookkeeping database, on the bookkeeping
+     * pool (grown by what the job store needs). One-shot commands keep the in-memory store: they
+     * never fire schedules and must not touch the shared triggers.
+     */
+    private void bindClusteredQuartz() throws SQLException {
+        connections.growStatePool(cluster.connectionsNeeded());
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setProperties(cluster.quartzProperties(connections.state(),
+                settings.get("camel.main.name", "klaviyo-sync")));
+        // the scheduler name is the cluster's name in the tables: the same on every instance
+        quartz.setPrefixInstanceName(false);
+        main.bind("quartz", quartz);
+        LOG.info("Clustered schedules: instance {} shares the Quartz triggers in {}* of the bookkeeping database",
+                cluster.instanceId(), ClusterSettings.TABLE_PREFIX);
     }
 
     /**

@@ -10,6 +10,9 @@ public final class ExchangeKeys {
     /** The {@link org.klaviyosync.run.RunSummary} once the run has ended. */
     public static final String SUMMARY = "klaviyoSyncSummary";
 
+    /** The header camel-quartz sets to the trigger's scheduled fire time (a {@link java.util.Date}). */
+    public static final String SCHEDULED_FIRE_TIME = "scheduledFireTime";
+
     private ExchangeKeys() {
     }
 }

@@ -2,6 +2,7 @@ package org.klaviyosync.pipeline;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.klaviyosync.run.SyncBusyException;
 import org.klaviyosync.run.SyncRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,12 @@ public final class RunFailer implements Processor {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = describe(cause);
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
+        if (run == null && cause instanceof SyncBusyException) {
+            // not a failed run: another run of the sync holds it (here or on another instance)
+            LOG.info("Sync '{}' not started: {}", exchange.getProperty(ExchangeKeys.SYNC_ID), cause.getMessage());
+            exchange.setProperty(ExchangeKeys.SUMMARY + ".error", cause.getMessage());
+            return;
+        }
         if (run == null) {
             LOG.error("Sync '{}' did not start: {}", exchange.getProperty(ExchangeKeys.SYNC_ID), reason);
             exchange.setProperty(ExchangeKeys.SUMMARY + ".error", reason);

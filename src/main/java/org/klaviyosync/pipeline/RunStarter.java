@@ -1,5 +1,6 @@
 package org.klaviyosync.pipeline;
 
+import java.util.Date;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.run.RunRegistry;
@@ -17,7 +18,9 @@ public final class RunStarter implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         String syncId = exchange.getProperty(ExchangeKeys.SYNC_ID, String.class);
-        SyncRun run = runs.open(syncId);
+        // camel-quartz puts the trigger's scheduled fire time on the message; on-demand runs have none
+        Date fireTime = exchange.getMessage().getHeader(ExchangeKeys.SCHEDULED_FIRE_TIME, Date.class);
+        SyncRun run = runs.open(syncId, fireTime == null ? null : fireTime.toInstant());
         exchange.setProperty(ExchangeKeys.RUN, run);
         exchange.getMessage().setBody(runs.modelSql(run.sync()));
     }

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.state.RunRecord;
 import org.klaviyosync.state.StateStore;
+import org.klaviyosync.state.SyncLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,9 @@ public final class RunRegistry {
     private final long batchBytes;
     private final Function<SyncRun, String> dryRunFile;
     private final Map<String, SyncRun> active = new ConcurrentHashMap<>();
+    private final Map<String, SyncLocks.Held> held = new ConcurrentHashMap<>();
+    private volatile SyncLocks locks;
+    private volatile String instanceId;
     private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
 
     public RunRegistry(Map<String, SyncDefinition> syncs, StateStore store, boolean dryRun,
@@ -58,6 +62,37 @@ public final class RunRegistry {
         return dryRun;
     }
 
+    /**
+     * Guards every run with a lock shared by all processes on the bookkeeping database, so a sync
+     * never runs twice at once even across instances; {@code instanceId} is stored with each run.
+     */
+    public void useLocks(SyncLocks locks, String instanceId) {
+        this.locks = locks;
+        this.instanceId = instanceId;
+    }
+
+    /**
+     * Marks runs left {@code running} by a process that is gone as failed, for every sync whose
+     * lock is free (a sync running elsewhere is left alone).
+     */
+    public void failInterruptedRuns() throws SQLException {
+        if (locks == null) {
+            return;
+        }
+        for (String syncId : syncs.keySet()) {
+            Optional<SyncLocks.Held> lock = locks.tryLock(syncId);
+            if (lock.isPresent()) {
+                try (SyncLocks.Held l = lock.get()) {
+                    int n = store.failInterruptedRuns(syncId);
+                    if (n > 0) {
+                        LOG.warn("Sync '{}': {} run(s) of a stopped instance were still marked running; marked failed"
+                                + " (their unsent rows go with a later run)", syncId, n);
+                    }
+                }
+            }
+        }
+    }
+
     public void onRunEnded(Consumer<RunSummary> listener) {
         listeners.add(listener);
     }
@@ -67,22 +102,55 @@ public final class RunRegistry {
     }
 
     public SyncRun open(String syncId) throws SQLException {
+        return open(syncId, null);
+    }
+
+    /**
+     * Opens a run of the sync; {@code scheduledFireTime} is the Quartz fire time of a scheduled
+     * run (null on demand). Throws {@link SyncBusyException} when the sync is already running
+     * here or in another instance.
+     */
+    public SyncRun open(String syncId, Instant scheduledFireTime) throws SQLException {
         SyncDefinition sync = syncs.get(syncId);
         if (sync == null) {
             throw new IllegalArgumentException("no sync named '" + syncId + "'");
         }
         synchronized (active) {
             if (active.containsKey(syncId)) {
-                throw new IllegalStateException("sync '" + syncId + "' is already running (run "
+                throw new SyncBusyException("sync '" + syncId + "' is already running (run "
                         + active.get(syncId).runId() + ")");
             }
-            Instant started = Instant.now();
-            long runId = store.openRun(syncId, started, dryRun);
-            SyncRun run = new SyncRun(sync, runId, started, dryRun, new ProfileBatcher(batchProfiles, batchBytes),
-                    dryRun ? ListTargets.unresolved() : listTargets.apply(sync));
-            active.put(syncId, run);
-            LOG.info("Sync '{}' run {} started{}", syncId, runId, dryRun ? " (dry run: nothing will be sent)" : "");
-            return run;
+            SyncLocks.Held lock = null;
+            if (locks != null) {
+                lock = locks.tryLock(syncId).orElseThrow(() -> new SyncBusyException("sync '" + syncId
+                        + "' is already running on another instance"));
+            }
+            try {
+                if (lock != null) {
+                    int interrupted = store.failInterruptedRuns(syncId);
+                    if (interrupted > 0) {
+                        LOG.warn("Sync '{}': {} earlier run(s) were interrupted when their instance stopped;"
+                                + " marked failed, their unsent rows go with this run", syncId, interrupted);
+                    }
+                }
+                Instant started = Instant.now();
+                long runId = store.openRun(syncId, started, dryRun, instanceId, scheduledFireTime);
+                SyncRun run = new SyncRun(sync, runId, started, dryRun, new ProfileBatcher(batchProfiles, batchBytes),
+                        dryRun ? ListTargets.unresolved() : listTargets.apply(sync));
+                active.put(syncId, run);
+                if (lock != null) {
+                    held.put(syncId, lock);
+                }
+                LOG.info("Sync '{}' run {} started{}{}", syncId, runId,
+                        instanceId == null ? "" : " on instance " + instanceId,
+                        dryRun ? " (dry run: nothing will be sent)" : "");
+                return run;
+            } catch (SQLException | RuntimeException e) {
+                if (lock != null) {
+                    lock.close();
+                }
+                throw e;
+            }
         }
     }
 
@@ -150,7 +218,14 @@ public final class RunRegistry {
             }
             return summary;
         } finally {
-            active.remove(run.syncId(), run);
+            synchronized (active) {
+                if (active.remove(run.syncId(), run)) {
+                    SyncLocks.Held lock = held.remove(run.syncId());
+                    if (lock != null) {
+                        lock.close();
+                    }
+                }
+            }
         }
     }
 }

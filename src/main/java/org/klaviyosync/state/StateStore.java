@@ -26,55 +26,103 @@ public final class StateStore {
         this.dataSource = dataSource;
     }
 
-    /** Creates the schema and tables if missing. */
+    /**
+     * Creates the schema and tables if missing. Several instances may start at once on one
+     * database: a transaction-scoped advisory lock lets one of them migrate at a time.
+     */
     public void migrate() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("create schema if not exists " + SCHEMA);
-            s.execute("""
-                    create table if not exists klaviyo_sync.runs (
-                      run_id      bigserial primary key,
-                      sync_id     text not null,
-                      started_at  timestamptz not null,
-                      ended_at    timestamptz,
-                      status      text not null,
-                      dry_run     boolean not null default false,
-                      read        bigint not null default 0,
-                      sent        bigint not null default 0,
-                      unchanged   bigint not null default 0,
-                      invalid     bigint not null default 0,
-                      rejected    bigint not null default 0,
-                      deferred    bigint not null default 0,
-                      error       text
-                    )""");
-            s.execute("create index if not exists runs_sync_started on klaviyo_sync.runs (sync_id, started_at desc)");
-            s.execute("""
-                    create table if not exists klaviyo_sync.row_results (
-                      run_id           bigint not null references klaviyo_sync.runs (run_id) on delete cascade,
-                      sync_id          text not null,
-                      identifier_value text,
-                      outcome          text not null,
-                      field            text,
-                      code             text,
-                      reason           text not null,
-                      recorded_at      timestamptz not null default now()
-                    )""");
-            s.execute("create index if not exists row_results_run on klaviyo_sync.row_results (run_id)");
-            s.execute("create index if not exists row_results_sync on klaviyo_sync.row_results (sync_id, outcome)");
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                s.execute("select pg_advisory_xact_lock(hashtext('klaviyo-sync:migrate'))");
+                createTables(s);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
         }
     }
 
+    private static void createTables(Statement s) throws SQLException {
+        s.execute("create schema if not exists " + SCHEMA);
+        s.execute("""
+                create table if not exists klaviyo_sync.runs (
+                  run_id      bigserial primary key,
+                  sync_id     text not null,
+                  started_at  timestamptz not null,
+                  ended_at    timestamptz,
+                  status      text not null,
+                  dry_run     boolean not null default false,
+                  read        bigint not null default 0,
+                  sent        bigint not null default 0,
+                  unchanged   bigint not null default 0,
+                  invalid     bigint not null default 0,
+                  rejected    bigint not null default 0,
+                  deferred    bigint not null default 0,
+                  error       text
+                )""");
+        s.execute("create index if not exists runs_sync_started on klaviyo_sync.runs (sync_id, started_at desc)");
+        // the instance that ran it, and the Quartz fire time it was scheduled for (null when run on demand)
+        s.execute("alter table klaviyo_sync.runs add column if not exists instance_id text");
+        s.execute("alter table klaviyo_sync.runs add column if not exists scheduled_fire_time timestamptz");
+        s.execute("""
+                create table if not exists klaviyo_sync.row_results (
+                  run_id           bigint not null references klaviyo_sync.runs (run_id) on delete cascade,
+                  sync_id          text not null,
+                  identifier_value text,
+                  outcome          text not null,
+                  field            text,
+                  code             text,
+                  reason           text not null,
+                  recorded_at      timestamptz not null default now()
+                )""");
+        s.execute("create index if not exists row_results_run on klaviyo_sync.row_results (run_id)");
+        s.execute("create index if not exists row_results_sync on klaviyo_sync.row_results (sync_id, outcome)");
+    }
+
     public long openRun(String syncId, Instant startedAt, boolean dryRun) throws SQLException {
+        return openRun(syncId, startedAt, dryRun, null, null);
+    }
+
+    /**
+     * Stores a new run as {@code running}, with the instance running it and, for a scheduled
+     * run, the Quartz fire time it was scheduled for.
+     */
+    public long openRun(String syncId, Instant startedAt, boolean dryRun, String instanceId, Instant scheduledFireTime)
+            throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "insert into klaviyo_sync.runs (sync_id, started_at, status, dry_run) values (?, ?, 'running', ?)"
-                                + " returning run_id")) {
+                PreparedStatement ps = c.prepareStatement("insert into klaviyo_sync.runs"
+                        + " (sync_id, started_at, status, dry_run, instance_id, scheduled_fire_time)"
+                        + " values (?, ?, 'running', ?, ?, ?) returning run_id")) {
             ps.setString(1, syncId);
             ps.setTimestamp(2, Timestamp.from(startedAt));
             ps.setBoolean(3, dryRun);
+            ps.setString(4, instanceId);
+            ps.setTimestamp(5, scheduledFireTime == null ? null : Timestamp.from(scheduledFireTime));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /**
+     * Marks the sync's runs still {@code running} as failed: called while holding the sync's run
+     * lock, so whoever ran them is gone (an instance that died or was killed mid-run). Their rows
+     * were not acknowledged and go with a later run. Returns how many runs were marked.
+     */
+    public int failInterruptedRuns(String syncId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("update klaviyo_sync.runs set status = 'failed',"
+                        + " ended_at = now(), error = 'interrupted: instance ' || coalesce(instance_id, '(unknown)')"
+                        + " || ' stopped before the run ended; its unsent rows go with a later run'"
+                        + " where sync_id = ? and status = 'running'")) {
+            ps.setString(1, syncId);
+            return ps.executeUpdate();
         }
     }
 

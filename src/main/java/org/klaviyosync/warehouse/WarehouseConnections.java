@@ -19,6 +19,7 @@ public final class WarehouseConnections implements AutoCloseable {
     private final HikariDataSource models;
     private final HikariDataSource state;
     private final int fetchSize;
+    private HikariDataSource locks;
 
     private WarehouseConnections(String warehouseUrl, HikariDataSource models, HikariDataSource state, int fetchSize) {
         this.warehouseUrl = warehouseUrl;
@@ -94,6 +95,35 @@ public final class WarehouseConnections implements AutoCloseable {
         return state;
     }
 
+    /**
+     * Lets the bookkeeping pool open {@code extra} more connections (Quartz's clustered job store
+     * shares it when clustering is on).
+     */
+    public void growStatePool(int extra) {
+        state.getHikariConfigMXBean().setMaximumPoolSize(state.getMaximumPoolSize() + extra);
+    }
+
+    /**
+     * A pool on the bookkeeping database for the run locks ({@link org.klaviyosync.state.SyncLocks}):
+     * each running sync holds one connection of it; none are kept idle.
+     */
+    public synchronized DataSource locks(int maxConnections) {
+        if (locks == null) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("klaviyo-sync-locks");
+            config.setJdbcUrl(state.getJdbcUrl());
+            config.setUsername(state.getUsername());
+            config.setPassword(state.getPassword());
+            config.setAutoCommit(true);
+            config.setMaximumPoolSize(Math.max(1, maxConnections));
+            config.setMinimumIdle(0);
+            config.setInitializationFailTimeout(-1);
+            config.setConnectionTimeout(state.getConnectionTimeout());
+            locks = new HikariDataSource(config);
+        }
+        return locks;
+    }
+
     /** The configured rows per round trip (warehouse.fetch-size). */
     public int fetchSize() {
         return fetchSize;
@@ -122,6 +152,11 @@ public final class WarehouseConnections implements AutoCloseable {
     @Override
     public void close() {
         models.close();
+        synchronized (this) {
+            if (locks != null) {
+                locks.close();
+            }
+        }
         state.close();
     }
 }
