@@ -43,7 +43,7 @@ class ClusteredSchedulesTest {
 
     private static final String SYNC = "cluster-every-second";
     private static final int INSTANCES = 3;
-    private static final Duration DEADLINE = Duration.ofSeconds(45);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     @TempDir
     Path work;
@@ -102,6 +102,7 @@ class ClusteredSchedulesTest {
 
                 List<Run> runs = runs(warehouse);
                 String history = describe(runs);
+                System.out.println("Run history (killed " + victimRun.instance() + " at " + killedAt + "):" + history);
                 // each scheduled tick ran once, on one instance
                 Map<Instant, Long> perFireTime = new TreeMap<>();
                 for (Run r : runs) {
