@@ -31,7 +31,9 @@ public final class ModelColumns {
                 }
                 return columns;
             } finally {
-                c.rollback();
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
             }
         }
     }
