@@ -134,8 +134,12 @@ public final class RunRegistry {
         if (options.full()) {
             return ChangeDetector.sendEverything();
         }
-        return ChangeDetector.incremental(fingerprints.acknowledged(sync.syncId()),
+        long loading = System.nanoTime();
+        ChangeDetector detector = ChangeDetector.incremental(fingerprints.acknowledged(sync.syncId()),
                 fingerprints.rejections(sync.syncId()), options.replay());
+        LOG.info("Sync '{}': {} acknowledged fingerprints loaded in {} ms", sync.syncId(),
+                detector.acknowledgedCount(), (System.nanoTime() - loading) / 1_000_000);
+        return detector;
     }
 
     /** Writes the fingerprints of the rows Klaviyo has answered for since the last call. */

@@ -113,7 +113,7 @@ class IncrementalSyncEndToEndTest {
         assertEquals("basic", klaviyo.profileByExternalId("p-1").orElseThrow().property("tier"));
         assertCounts(run("run", "--json", "people"), ROWS, 0, ROWS, 0, 0, 0);
 
-        // a list change is a mapping change too, even though the profiles' attributes stay the same
+        // writing out a default (createLists=true) does not change the mapping
         cli.sync("people", "model", "select id, email, plan from people", "identifier", "external_id",
                 "identifierColumn", "id", "properties", "email=email,plan=plan,tier=plan", "lists", "People",
                 "createLists", "true");
