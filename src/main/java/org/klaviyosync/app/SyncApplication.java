@@ -1,8 +1,14 @@
 package org.klaviyosync.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,16 +19,27 @@ import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultConsumer;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.BulkImportJobs;
+import org.klaviyosync.klaviyo.KeyCheck;
 import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.klaviyo.ListCreationBudget;
 import org.klaviyosync.klaviyo.ListDirectory;
 import org.klaviyosync.klaviyo.ListResolution;
+import org.klaviyosync.klaviyo.OutageBreaker;
 import org.klaviyosync.klaviyo.RetryPolicy;
+import org.klaviyosync.observe.KlaviyoKeyHealthCheck;
+import org.klaviyosync.observe.KlaviyoRequestMetrics;
+import org.klaviyosync.observe.RunProgressLogger;
+import org.klaviyosync.observe.SyncControl;
+import org.klaviyosync.observe.SyncHealthCheck;
+import org.klaviyosync.observe.SyncMetrics;
+import org.klaviyosync.observe.WarehouseHealthCheck;
 import org.klaviyosync.pipeline.BatchFlusher;
 import org.klaviyosync.pipeline.BulkImportSubmitter;
 import org.klaviyosync.pipeline.BulkJobSettler;
@@ -30,6 +47,7 @@ import org.klaviyosync.pipeline.CamelKlaviyoTransport;
 import org.klaviyosync.pipeline.DeadLetterRecorder;
 import org.klaviyosync.pipeline.DryRunRecorder;
 import org.klaviyosync.pipeline.ExchangeKeys;
+import org.klaviyosync.pipeline.ModelRows;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
 import org.klaviyosync.pipeline.ProfileRouter;
 import org.klaviyosync.pipeline.RunFailer;
@@ -75,6 +93,9 @@ public final class SyncApplication implements AutoCloseable {
     private KlaviyoApi klaviyo;
     private DryRunRecorder dryRunRecorder;
     private List<String> columnCheckNotes = new ArrayList<>();
+    private PrometheusMeterRegistry meters;
+    private RunProgressLogger progress;
+    private final List<ObjectName> mbeans = new ArrayList<>();
 
     private SyncApplication(Settings settings, Path root, Mode mode, Map<String, SyncDefinition> syncs) {
         this.settings = settings;
@@ -159,6 +180,10 @@ public final class SyncApplication implements AutoCloseable {
         props.setProperty("camel.main.routes-include-pattern",
                 "file:" + root.resolve(routesDir) + "/*.yaml,file:" + root.resolve(syncsDir) + "/*.yaml");
         props.setProperty("camel.main.routes-reload-enabled", "false");
+        // the application stops Camel itself (SIGTERM), after letting active runs end cleanly
+        if (main.getShutdownStrategy() instanceof DefaultMainShutdownStrategy strategy) {
+            strategy.disableHangupSupport();
+        }
         if (mode == Mode.ONE_SHOT) {
             props.setProperty("camel.component.quartz.auto-start-scheduler", "false");
         }
@@ -172,6 +197,7 @@ public final class SyncApplication implements AutoCloseable {
                 settings.get(key).ifPresent(v -> props.setProperty(key, v));
             }
         }
+        managementProperties(props);
         props.putIfAbsent("klaviyo.revision", "2026-07-15");
         props.putIfAbsent("klaviyo.base-url", "https://a.klaviyo.com");
         main.setInitialProperties(props);
@@ -194,16 +220,23 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json));
         main.bind("profileRouter", new ProfileRouter(runs, settings.getInt("state.fingerprint-batch-size", 1000)));
         main.bind("batchFlusher", new BatchFlusher());
+        main.bind("modelRows", new ModelRows());
         main.bind("runFailer", new RunFailer());
         main.bind("runFinisher", new RunFinisher(runs));
-        main.bind("deadLetterRecorder", new DeadLetterRecorder());
+        main.bind("deadLetterRecorder", new DeadLetterRecorder(() -> klaviyo != null && klaviyo.outage()));
         main.bind("dryRunRecorder", dryRunRecorder);
 
         if (!dryRun) {
             Main m = main;
             CamelKlaviyoTransport transport = new CamelKlaviyoTransport(m::getCamelContext,
                     settings.get("klaviyo.base-url", "https://a.klaviyo.com"), apiKey.get());
-            klaviyo = new KlaviyoApi(transport, json, RetryPolicy.defaults());
+            RetryPolicy retry = RetryPolicy.defaults()
+                    .withMaxAttempts(settings.getInt("klaviyo.retry.max-attempts", RetryPolicy.DEFAULT_MAX_ATTEMPTS))
+                    .withDelays(Duration.ofMillis(settings.getLong("klaviyo.retry.base-delay-ms", 500)), 2.0,
+                            Duration.ofMillis(settings.getLong("klaviyo.retry.max-delay-ms", 30_000)));
+            OutageBreaker breaker = new OutageBreaker(settings.getInt("klaviyo.outage.failures", 5),
+                    Duration.ofMillis(settings.getLong("klaviyo.outage.cool-down-ms", 60_000)), Clock.systemUTC());
+            klaviyo = new KlaviyoApi(transport, json, retry, breaker);
         }
         BulkImportJobs jobs = klaviyo == null ? null : new BulkImportJobs(klaviyo, json);
         BulkJobSettler settler = new BulkJobSettler(jobs,
@@ -212,13 +245,73 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("bulkJobSettler", settler);
         main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(jobs, settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
+        // camel-micrometer-prometheus serves the registry bound under this name on /observe/metrics
+        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        main.bind("metricsRegistry", meters);
+        new SyncMetrics(runs, meters);
+        if (klaviyo != null) {
+            new KlaviyoRequestMetrics(klaviyo, meters);
+        }
         main.start();
+        startObserving();
         if (dryRun) {
             LOG.warn("KLAVIYO_API_KEY is not set: dry run. Payloads are written to {} and nothing is sent to Klaviyo."
                     + " Set KLAVIYO_API_KEY to a private key (pk_...) to send for real.",
                     root.resolve(settings.get("dry-run.dir", "out/dry-run")));
         }
         LOG.info("klaviyo-sync started with {} sync(s): {}", syncs.size(), String.join(", ", syncs.keySet()));
+    }
+
+    /**
+     * The management server (health, metrics, Jolokia) on {@code management.port}. On by default
+     * for the service; off for one-shot CLI commands, which would otherwise fight the running
+     * service for the port.
+     */
+    private void managementProperties(Properties props) {
+        boolean enabled = settings.getBoolean("management.enabled", mode == Mode.SERVICE);
+        props.setProperty("camel.management.enabled", Boolean.toString(enabled));
+        props.setProperty("camel.management.port", Integer.toString(settings.getInt("management.port", 9876)));
+        props.setProperty("camel.management.host", settings.get("management.host", "0.0.0.0"));
+        props.setProperty("camel.management.health-check-enabled", "true");
+        props.setProperty("camel.management.metrics-enabled", "true");
+        props.setProperty("camel.management.info-enabled", "true");
+        props.setProperty("camel.management.jolokia-enabled",
+                Boolean.toString(settings.getBoolean("management.jolokia-enabled", true)));
+        props.setProperty("camel.metrics.enabled", "true");
+        // list every check with its message, not only the failing ones
+        props.putIfAbsent("camel.health.exposure-level", "full");
+    }
+
+    /** Health checks, one JMX MBean per sync and the progress lines. */
+    private void startObserving() throws Exception {
+        CamelContext camel = main.getCamelContext();
+        HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        health.register(new WarehouseHealthCheck(connections.state(),
+                settings.getInt("health.warehouse-timeout-seconds", 5)));
+        KlaviyoApi api = klaviyo;
+        health.register(new KlaviyoKeyHealthCheck(api == null ? null : () -> new KeyCheck(api).problems(),
+                Duration.ofSeconds(settings.getLong("health.klaviyo-check-interval-seconds", 300)),
+                java.time.Clock.systemUTC()));
+        int threshold = settings.getInt("health.failed-runs-threshold", 3);
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (String syncId : syncs.keySet()) {
+            SyncHealthCheck check = new SyncHealthCheck(syncId, threshold);
+            health.register(check);
+            SyncControl control = new SyncControl(syncId, runs, this::runNow, this::camel);
+            runs.onRunEnded(s -> {
+                if (s.sync().equals(syncId)) {
+                    check.runEnded(s);
+                    control.runEnded(s);
+                }
+            });
+            ObjectName name = SyncControl.objectName(syncId);
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(control, name);
+            mbeans.add(name);
+        }
+        progress = new RunProgressLogger(runs, Duration.ofSeconds(settings.getLong("progress.interval-seconds", 10)));
     }
 
     /** Runs a sync now, in the calling thread, through its route; returns how it ended. */
@@ -296,8 +389,27 @@ public final class SyncApplication implements AutoCloseable {
         return main == null ? null : main.getCamelContext();
     }
 
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
     @Override
     public void close() {
+        if (runs != null) {
+            runs.stopAll("the service was stopped", Duration.ofSeconds(settings.getLong("shutdown.grace-seconds", 30)));
+        }
+        if (progress != null) {
+            progress.close();
+        }
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (ObjectName name : mbeans) {
+            try {
+                server.unregisterMBean(name);
+            } catch (Exception e) {
+                LOG.debug("MBean {} was already gone", name);
+            }
+        }
+        mbeans.clear();
         if (main != null) {
             try {
                 main.stop();

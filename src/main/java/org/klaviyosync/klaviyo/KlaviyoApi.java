@@ -42,6 +42,9 @@ public class KlaviyoApi {
     /** Server errors worth retrying (524 is the CDN's origin timeout, which Klaviyo's SDKs retry too). */
     public static final Set<Integer> RETRYABLE_SERVER_ERRORS = Set.of(500, 502, 503, 504, 524);
 
+    /** How many 429 answers one call waits out (each for its Retry-After) before giving up. */
+    public static final int MAX_RATE_LIMITED_WAITS = 30;
+
     private static final Pattern SCOPE = Pattern.compile("\\b([a-z][a-z-]*:(?:read|write|full|manage))\\b");
 
     private final KlaviyoTransport transport;
@@ -51,11 +54,22 @@ public class KlaviyoApi {
     private final AtomicLong rateLimited = new AtomicLong();
     private final List<Consumer<KlaviyoCallEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Map<RateLimitBucket, Instant> pausedUntil = new EnumMap<>(RateLimitBucket.class);
+    private final OutageBreaker breaker;
 
     public KlaviyoApi(KlaviyoTransport transport, ObjectMapper json, RetryPolicy retry) {
+        this(transport, json, retry, OutageBreaker.disabled());
+    }
+
+    public KlaviyoApi(KlaviyoTransport transport, ObjectMapper json, RetryPolicy retry, OutageBreaker breaker) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.json = Objects.requireNonNull(json, "json");
         this.retry = Objects.requireNonNull(retry, "retry");
+        this.breaker = Objects.requireNonNull(breaker, "breaker");
+    }
+
+    /** Whether calls currently fail fast because Klaviyo looks down. */
+    public boolean outage() {
+        return breaker.isOpen();
     }
 
     /** Sends a call that is safe to repeat (reads, upserts, relationship adds): retries everything retryable. */
@@ -114,7 +128,26 @@ public class KlaviyoApi {
 
     private KlaviyoResponse exchange(KlaviyoRequest request, boolean resendWhenOutcomeUnknown) {
         String endpoint = request.method() + " " + KlaviyoPaths.pathOf(request.pathAndQuery());
+        breaker.beforeCall(endpoint);
+        try {
+            KlaviyoResponse response = attempts(request, endpoint, resendWhenOutcomeUnknown);
+            breaker.answered();
+            return response;
+        } catch (KlaviyoAuthException e) {
+            breaker.answered();
+            throw e;
+        } catch (KlaviyoUnavailableException e) {
+            if (e.lastStatus() != 429) {
+                breaker.failed();
+            }
+            throw e;
+        }
+    }
+
+    private KlaviyoResponse attempts(KlaviyoRequest request, String endpoint, boolean resendWhenOutcomeUnknown) {
         int maxAttempts = retry.maxAttempts();
+        // 429s are Klaviyo telling us exactly when to come back: they get their own, larger bound
+        int rateLimitedWaits = 0;
         for (int attempt = 1; ; attempt++) {
             awaitBucket(request.bucket());
             long started = System.nanoTime();
@@ -137,11 +170,13 @@ public class KlaviyoApi {
             publish(request, status, attempt, started);
             if (status == 429) {
                 rateLimited.incrementAndGet();
-                if (attempt >= maxAttempts) {
+                rateLimitedWaits++;
+                if (rateLimitedWaits >= MAX_RATE_LIMITED_WAITS) {
                     throw unavailable(endpoint, "still rate limited (HTTP 429)", status, attempt, false, null);
                 }
+                attempt--;
                 Optional<Duration> retryAfter = retryAfter(response);
-                Duration wait = retryAfter.isPresent() ? retryAfter.get() : retry.backoff(attempt);
+                Duration wait = retryAfter.isPresent() ? retryAfter.get() : retry.backoff(rateLimitedWaits);
                 LOG.debug("{}: rate limited, waiting {} ms", endpoint, wait.toMillis());
                 retries.incrementAndGet();
                 pause(wait, endpoint);

@@ -3,6 +3,7 @@ package org.klaviyosync.pipeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.BulkImportJobs;
+import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.klaviyo.BulkSubmission;
 import org.klaviyosync.klaviyo.RejectedProfile;
 import org.klaviyosync.klaviyo.SubmittedJob;
@@ -30,6 +31,12 @@ public final class BulkImportSubmitter implements Processor {
     public void process(Exchange exchange) throws Exception {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
         ProfileBatch batch = exchange.getMessage().getBody(ProfileBatch.class);
+        if (run.failed()) {
+            for (BulkProfile p : batch.profiles()) {
+                run.partDeferred(p.rowKey(), "not sent: the run failed: " + run.failure());
+            }
+            return;
+        }
         BulkSubmission submission = jobs.submit(batch.profiles(), batch.list());
         for (RejectedProfile rejected : submission.rejected()) {
             run.partRejected(rejected.rowKey(), rejected.code(), rejected.detail());

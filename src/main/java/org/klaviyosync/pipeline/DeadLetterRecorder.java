@@ -1,8 +1,11 @@
 package org.klaviyosync.pipeline;
 
+import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.klaviyosync.klaviyo.ApiErrors;
 import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.klaviyo.KlaviyoAuthException;
 import org.klaviyosync.run.ProfileBatch;
 import org.klaviyosync.run.SyncRun;
 import org.slf4j.Logger;
@@ -16,11 +19,19 @@ public final class DeadLetterRecorder implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRecorder.class);
 
+    private final BooleanSupplier outage;
+
+    /** @param outage whether Klaviyo currently looks down; then the run stops instead of trying more batches */
+    public DeadLetterRecorder(BooleanSupplier outage) {
+        this.outage = outage;
+    }
+
     @Override
     public void process(Exchange exchange) {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String reason = cause == null ? "delivery failed" : cause.getMessage();
+        // the message may quote an answer from Klaviyo: keep anything key-like out of logs and row results
+        String reason = cause == null ? "delivery failed" : ApiErrors.scrub(cause.getMessage());
         Object body = exchange.getMessage().getBody();
         if (run == null || !(body instanceof ProfileBatch batch)) {
             LOG.error("Dead letter without a batch ({}): {}", body == null ? "no body" : body.getClass().getSimpleName(),
@@ -31,6 +42,11 @@ public final class DeadLetterRecorder implements Processor {
                 run.syncId(), run.runId(), batch.size(), batch.list(), reason);
         for (BulkProfile p : batch.profiles()) {
             run.partDeferred(p.rowKey(), "not delivered: " + reason);
+        }
+        if (cause instanceof KlaviyoAuthException) {
+            run.fail(reason);
+        } else if (outage.getAsBoolean()) {
+            run.fail("Klaviyo is unavailable, the run stopped and its unsent rows are deferred: " + reason);
         }
     }
 }

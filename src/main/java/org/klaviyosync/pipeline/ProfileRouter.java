@@ -86,10 +86,11 @@ public final class ProfileRouter implements Processor {
                 }
                 listIds.add(target.listId());
             }
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             run.settle(key, RowOutcome.DEFERRED, null, null, "not sent: its lists could not be looked up: "
                     + e.getMessage());
-            throw e;
+            run.fail(e.getMessage());
+            return List.of();
         }
         if (!run.track(key, listIds.size(), row.fingerprint())) {
             run.settle(key, RowOutcome.INVALID, run.sync().identifierColumn(), null, "sync '" + run.syncId()

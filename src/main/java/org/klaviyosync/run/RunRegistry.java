@@ -149,6 +149,30 @@ public final class RunRegistry {
         }
     }
 
+    /**
+     * Asks every active run to stop (the rows read so far are settled, the rest left for a later
+     * run) and waits up to {@code grace} for them to end.
+     */
+    public void stopAll(String reason, Duration grace) {
+        if (active.isEmpty()) {
+            return;
+        }
+        active.values().forEach(run -> run.fail(reason));
+        LOG.info("Waiting up to {} s for {} active run(s) to stop", grace.toSeconds(), active.size());
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!active.isEmpty()) {
+            LOG.warn("{} run(s) did not stop within {} s: {}", active.size(), grace.toSeconds(), active.keySet());
+        }
+    }
+
     /** The SQL the run executes: the model without a trailing semicolon. */
     public String modelSql(SyncDefinition sync) {
         String s = sync.modelSql().strip();

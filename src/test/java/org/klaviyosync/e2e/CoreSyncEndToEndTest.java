@@ -249,6 +249,10 @@ class CoreSyncEndToEndTest {
     }
 
     static List<Map<String, Object>> rows(String sql) throws Exception {
+        return rows(warehouse, sql);
+    }
+
+    static List<Map<String, Object>> rows(TestWarehouse warehouse, String sql) throws Exception {
         try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             List<Map<String, Object>> out = new ArrayList<>();

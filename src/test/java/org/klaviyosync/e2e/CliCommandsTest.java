@@ -1,0 +1,249 @@
+package org.klaviyosync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.klaviyosync.standin.KlaviyoStandIn;
+
+/** Every command of the command line, and every start-up validation error, through the real path. */
+class CliCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestWarehouse warehouse;
+    private static KlaviyoStandIn klaviyo;
+
+    @TempDir
+    Path work;
+
+    private CliHarness cli;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        warehouse = TestWarehouse.withDemoCustomers(600);
+        klaviyo = KlaviyoStandIn.start();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        klaviyo.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        klaviyo.reset();
+        cli = new CliHarness(work).env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
+                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
+        Files.copy(Path.of("routes/syncs/customers-by-external-id.yaml"),
+                cli.syncsDir().resolve("customers-by-external-id.yaml"));
+    }
+
+    @Test
+    void previewShowsRowsPayloadsAndVerdictsAndSendsNothing() throws Exception {
+        cli.env("KLAVIYO_API_KEY", klaviyo.apiKey());
+
+        CliHarness.Result r = cli.run("preview", "customers-by-external-id", "--limit", "20", "--json");
+
+        assertEquals(0, r.exitCode(), r.err());
+        List<JsonNode> rows = lines(r.out());
+        assertEquals(20, rows.size());
+        JsonNode first = rows.get(0);
+        assertEquals("cust-00001", first.get("identifier").asText());
+        assertEquals("cust-00001", first.get("payload").at("/attributes/external_id").asText());
+        assertEquals("profile", first.get("payload").get("type").asText());
+        assertTrue(first.get("lists").toString().contains("klaviyo-sync customers"));
+        JsonNode bad = rows.stream().filter(n -> n.get("identifier").asText().equals("cust-00007")).findFirst()
+                .orElseThrow();
+        assertFalse(bad.get("valid").asBoolean());
+        assertEquals("email", bad.get("field").asText());
+        assertTrue(bad.get("reason").asText().contains("cust-00007"));
+        assertEquals(0, klaviyo.requests().size(), "preview sends nothing");
+
+        CliHarness.Result text = cli.run("preview", "customers-by-external-id", "--limit", "3");
+        assertEquals(0, text.exitCode());
+        assertTrue(text.out().contains("Row 1") && text.out().contains("payload:") && text.out().contains("VALID"),
+                text.out());
+    }
+
+    @Test
+    void checkRecapsEverySyncAndPassesWithAGoodKey() {
+        cli.env("KLAVIYO_API_KEY", klaviyo.apiKey());
+
+        CliHarness.Result r = cli.run("check");
+
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("Sync 'customers-by-external-id'"));
+        assertTrue(r.out().contains("Update or Create"));
+        assertTrue(r.out().contains("external_id <- column customer_id"));
+        assertTrue(r.out().contains("location.city <- city"));
+        assertTrue(r.out().contains("0 0 * * * ?"));
+        assertTrue(r.out().contains("Warehouse:    OK"));
+        assertTrue(r.out().contains("Klaviyo:        OK"));
+        assertEquals(0, klaviyo.profiles().size());
+        assertTrue(klaviyo.listsByIdToName().isEmpty(), "check creates nothing");
+    }
+
+    @Test
+    void checkNamesAWrongKey() {
+        cli.env("KLAVIYO_API_KEY", "pk_this_key_is_wrong");
+
+        CliHarness.Result r = cli.run("check");
+
+        assertEquals(1, r.exitCode());
+        assertTrue(r.out().contains("KLAVIYO_API_KEY was refused"), r.out());
+        assertFalse(r.out().contains("pk_this_key_is_wrong") || r.err().contains("pk_this_key_is_wrong"));
+    }
+
+    @Test
+    void checkNamesAMissingScope() {
+        klaviyo.addKey("pk_read_only_key", Set.of(KlaviyoStandIn.PROFILES_READ, KlaviyoStandIn.LISTS_READ,
+                KlaviyoStandIn.PROFILES_WRITE));
+        cli.env("KLAVIYO_API_KEY", "pk_read_only_key");
+
+        CliHarness.Result r = cli.run("check");
+
+        assertEquals(1, r.exitCode());
+        assertTrue(r.out().contains("lists:write"), r.out());
+        assertFalse(r.out().contains("lacks the scope profiles:write"), r.out());
+    }
+
+    @Test
+    void dryRunWritesTheRequestsAndSaysNothingWasSent() throws Exception {
+        CliHarness.Result r = cli.run("run", "customers-by-external-id");
+
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("DRY RUN: nothing was sent to Klaviyo"), r.out());
+        assertTrue(r.out().contains("export KLAVIYO_API_KEY="), r.out());
+        assertEquals(0, klaviyo.requests().size());
+        List<Path> files;
+        try (var s = Files.list(work.resolve("dry-run"))) {
+            files = s.toList();
+        }
+        assertEquals(1, files.size());
+        List<JsonNode> requests = lines(Files.readString(files.get(0)));
+        int profiles = 0;
+        for (JsonNode req : requests) {
+            assertEquals("profile-bulk-import-job", req.at("/request/data/type").asText());
+            profiles += req.at("/request/data/attributes/profiles/data").size();
+        }
+        assertTrue(profiles > 600, "each row goes to each of its lists: " + profiles);
+
+        CliHarness.Result json = cli.run("run", "--json", "customers-by-external-id");
+        JsonNode summary = JSON.readTree(json.out().strip());
+        assertEquals("dry_run", summary.get("status").asText());
+        assertEquals(600, summary.get("read").asLong());
+        assertEquals(0, summary.get("sent").asLong());
+        assertEquals(600, summary.get("invalid").asLong() + summary.get("deferred").asLong());
+        assertTrue(json.err().contains("DRY RUN"), "with --json the notice goes to stderr");
+    }
+
+    @Test
+    void runWithoutArgumentsRunsEverySyncAndUnknownSyncIsAUsageError() throws Exception {
+        cli.env("KLAVIYO_API_KEY", klaviyo.apiKey());
+        cli.sync("second", "model", "select customer_id, email from customers where customer_id < 'cust-00011'",
+                "identifier", "external_id", "identifierColumn", "customer_id", "properties", "email=email",
+                "lists", "Second");
+
+        CliHarness.Result all = cli.run("run", "--json");
+        assertEquals(0, all.exitCode(), all.err());
+        assertEquals(2, lines(all.out()).size());
+
+        CliHarness.Result unknown = cli.run("run", "no-such-sync");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("no sync named 'no-such-sync'"));
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertEquals(2, cli.run("frobnicate").exitCode());
+        assertEquals(2, cli.run("run", "--bogus").exitCode());
+        assertEquals(2, cli.run("preview").exitCode());
+        assertEquals(2, cli.run("preview", "x", "--limit", "zero").exitCode());
+        CliHarness.Result help = cli.run("--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("preview SYNC_ID"));
+    }
+
+    @Test
+    void everyStartUpProblemIsReportedAtOnceWithFileParameterAndFix() throws Exception {
+        cli.sync("bad-identifier", "model", "select 1 as id", "identifier", "externalid", "identifierColumn", "id",
+                "properties", "*", "lists", "L");
+        cli.sync("bad-cron", "model", "select 1 as id", "schedule", "every hour", "identifier", "email",
+                "identifierColumn", "id", "properties", "*", "lists", "L");
+        cli.sync("bad-field", "model", "select 1 as id", "identifier", "email", "identifierColumn", "id",
+                "properties", "location.street=id,$reserved=id", "lists", "L");
+        cli.sync("no-lists", "model", "select 1 as id", "identifier", "email", "identifierColumn", "id",
+                "properties", "*");
+        cli.sync("typo", "model", "select 1 as id", "identifer", "email", "identifierColumn", "id",
+                "properties", "*", "lists", "L");
+        cli.sync("missing-model-file", "model", "file:models/nope.sql", "identifier", "email",
+                "identifierColumn", "id", "properties", "*", "lists", "L");
+
+        CliHarness.Result r = cli.run("run");
+
+        assertEquals(2, r.exitCode());
+        String e = r.err();
+        assertTrue(e.contains("bad-identifier.yaml: parameter 'identifier' 'externalid' is not a Klaviyo identifier"), e);
+        assertTrue(e.contains("bad-cron.yaml: parameter 'schedule' 'every hour' is not a Quartz cron"), e);
+        assertTrue(e.contains("bad-field.yaml: parameter 'properties' unknown field 'location.street'"), e);
+        assertTrue(e.contains("'$reserved' starts with '$'"), e);
+        assertTrue(e.contains("no-lists.yaml: neither 'listColumn' nor 'lists' is set"), e);
+        assertTrue(e.contains("typo.yaml: unknown parameter 'identifer'"), e);
+        assertTrue(e.contains("typo.yaml: parameter 'identifier' is required"), e);
+        assertTrue(e.contains("missing-model-file.yaml: parameter 'model' names"), e);
+        assertTrue(e.contains("does not exist"), e);
+    }
+
+    @Test
+    void aMappedColumnTheModelDoesNotReturnStopsStartUp() throws Exception {
+        cli.sync("wrong-column", "model", "select customer_id, email from customers", "identifier", "external_id",
+                "identifierColumn", "customer_id", "properties", "first_name=given_name", "listColumn", "segments");
+        cli.sync("broken-sql", "model", "select customer_id from customerz", "identifier", "external_id",
+                "identifierColumn", "customer_id", "properties", "*", "lists", "L");
+
+        CliHarness.Result r = cli.run("check");
+
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("wrong-column.yaml: parameter 'properties' maps field 'first_name' to column"
+                + " 'given_name', which the model does not return"), r.err());
+        assertTrue(r.err().contains("wrong-column.yaml: parameter 'listColumn' names column 'segments'"), r.err());
+        assertTrue(r.err().contains("broken-sql.yaml: parameter 'model' of sync 'broken-sql' fails in the warehouse"),
+                r.err());
+        assertTrue(r.err().contains("customerz"), r.err());
+    }
+
+    @Test
+    void theEmbeddedDefaultStartsAPostgresWithDemoDataWhenNoWarehouseIsConfigured() throws Exception {
+        cli.env("WAREHOUSE_JDBC_URL", null).env("EMBEDDED_DATA_DIR", work.resolve("pg").toString());
+
+        CliHarness.Result r = cli.run("run", "--json", "customers-by-external-id");
+
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode summary = JSON.readTree(r.out().strip());
+        assertEquals(3000, summary.get("read").asLong());
+        assertTrue(summary.get("invalid").asLong() > 0, "the demo data holds bad emails and phones");
+        assertTrue(Files.exists(work.resolve("pg/PG_VERSION")), "data kept in the configured folder");
+    }
+
+    private static List<JsonNode> lines(String out) throws Exception {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isBlank()) {
+                nodes.add(JSON.readTree(line));
+            }
+        }
+        return nodes;
+    }
+}

@@ -1,0 +1,225 @@
+package org.klaviyosync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.klaviyosync.app.SyncApplication;
+import org.klaviyosync.run.RunSummary;
+import org.klaviyosync.settings.Settings;
+import org.klaviyosync.standin.KlaviyoStandIn;
+import org.klaviyosync.standin.StandInProfile;
+
+/**
+ * Klaviyo's limits and faults: under each of the stand-in's faults a sync of 2,000 rows ends with
+ * the stand-in holding exactly the model (after at most one more run for deferred rows) and the
+ * counts reconciling. Batches are kept small (200 profiles) so that a run makes many calls.
+ */
+class ReliabilityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9]\\d{1,14}$");
+    private static final String SYNC = "customers-by-external-id";
+    private static final int BATCH = 200;
+
+    private static TestWarehouse warehouse;
+    private static KlaviyoStandIn klaviyo;
+    private static Map<String, Set<String>> expectedLists;
+
+    @TempDir
+    Path work;
+
+    private CliHarness cli;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        warehouse = TestWarehouse.withDemoCustomers(2000);
+        klaviyo = KlaviyoStandIn.start();
+        expectedLists = new HashMap<>();
+        for (Map<String, Object> row : CoreSyncEndToEndTest.rows(warehouse, "select * from customers")) {
+            String email = (String) row.get("email");
+            String phone = (String) row.get("phone");
+            if ((email == null || EMAIL.matcher(email).matches()) && (phone == null || E164.matcher(phone).matches())) {
+                Set<String> lists = new TreeSet<>();
+                JSON.readTree(String.valueOf(row.get("lists"))).forEach(n -> lists.add(n.asText()));
+                lists.add("klaviyo-sync customers");
+                expectedLists.put((String) row.get("customer_id"), lists);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopServers() {
+        klaviyo.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        klaviyo.reset();
+        klaviyo.setRateLimitsEnabled(true);
+        cli = new CliHarness(work)
+                .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
+                .env("KLAVIYO_API_KEY", klaviyo.apiKey())
+                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl())
+                .env("KLAVIYO_BATCH_MAX_PROFILES", String.valueOf(BATCH))
+                .env("KLAVIYO_RETRY_BASE_DELAY_MS", "20")
+                .env("KLAVIYO_RETRY_MAX_DELAY_MS", "200")
+                .env("KLAVIYO_OUTAGE_FAILURES", "3")
+                .env("KLAVIYO_OUTAGE_COOL_DOWN_MS", "60000");
+        Files.copy(Path.of("routes/syncs/" + SYNC + ".yaml"), cli.syncsDir().resolve(SYNC + ".yaml"));
+    }
+
+    @Test
+    void atKlaviyosRealLimitsNoRequestIsRateLimited() throws Exception {
+        JsonNode run = runOnce();
+        assertEquals("completed", run.get("status").asText());
+        assertStandInEqualsModel();
+        assertEquals(0, klaviyo.count429(), "the throttles keep every bucket under Klaviyo's limits");
+    }
+
+    @Test
+    void randomServerErrorsAreRetried() throws Exception {
+        klaviyo.faults().seed(7).serverErrors(0.25);
+        runUntilSettled();
+        assertTrue(klaviyo.requests().stream().anyMatch(r -> r.responseStatus() >= 500), "faults were injected");
+        assertStandInEqualsModel();
+    }
+
+    @Test
+    void a429StormIsWaitedOutWithRetryAfter() throws Exception {
+        klaviyo.faults().tooManyRequests(15, 1);
+        JsonNode run = runOnce();
+        assertEquals("completed", run.get("status").asText());
+        assertEquals(0, run.get("deferred").asLong());
+        assertTrue(klaviyo.count429() >= 15);
+        assertStandInEqualsModel();
+    }
+
+    @Test
+    void droppedConnectionsAreRetried() throws Exception {
+        klaviyo.faults().seed(11).dropConnections(0.2);
+        runUntilSettled();
+        assertStandInEqualsModel();
+    }
+
+    @Test
+    void slowAnswersBeyondTheTimeoutAreRetriedAndNeverLost() throws Exception {
+        cli.env("KLAVIYO_RESPONSE_TIMEOUT_MS", "300");
+        klaviyo.faults().seed(3).delay(Duration.ofMillis(150));
+        JsonNode slow = runOnce();
+        assertEquals("completed", slow.get("status").asText(), "150 ms answers are within the 300 ms timeout");
+        assertStandInEqualsModel();
+    }
+
+    @Test
+    void aJobCreatedBehindA5xxIsFoundAndNotSubmittedTwice() throws Exception {
+        klaviyo.faults().seed(5).bulkJobCreatedThenServerError(0.5);
+        JsonNode run = runOnce();
+        assertEquals("completed", run.get("status").asText());
+        assertEquals(0, run.get("deferred").asLong());
+        assertStandInEqualsModel();
+        Map<String, Long> membersPerList = new HashMap<>();
+        expectedLists.values().forEach(ls -> ls.forEach(l -> membersPerList.merge(l, 1L, Long::sum)));
+        long batches = membersPerList.values().stream().mapToLong(n -> (n + BATCH - 1) / BATCH).sum();
+        assertEquals(batches, klaviyo.bulkJobIds().size(), "one job per batch, none doubled");
+    }
+
+    @Test
+    void anOutageStopsTheRunFastAndTheNextRunDeliversTheDeferredRows() throws Exception {
+        klaviyo.createList("klaviyo-sync customers");
+        klaviyo.faults().onlyForPathsStartingWith("/api/profile-bulk-import-jobs").serverErrors(1.0, 503);
+        JsonNode failed = runOnce();
+        assertEquals("failed", failed.get("status").asText());
+        assertTrue(failed.get("error").asText().contains("unavailable"), failed.get("error").asText());
+        assertTrue(failed.get("deferred").asLong() > 0);
+        int posts = klaviyo.count("POST", "/api/profile-bulk-import-jobs");
+        assertTrue(posts <= 3 * 6 + 1, "the breaker stops the calls: " + posts + " bulk posts");
+        assertEquals(0, failed.get("sent").asLong());
+
+        klaviyo.faults().clear();
+        cli.env("KLAVIYO_OUTAGE_COOL_DOWN_MS", "1");
+        JsonNode next = runOnce();
+        assertEquals("completed", next.get("status").asText());
+        assertStandInEqualsModel();
+    }
+
+    @Test
+    void stoppingTheServiceMidRunSettlesWhatWasReadAndTheNextRunCompletes() throws Exception {
+        klaviyo.faults().delay(Duration.ofMillis(100));
+        Map<String, String> env = new HashMap<>(cli.env());
+        Settings settings = Settings.load(Path.of("application.properties"), env);
+        SyncApplication app = SyncApplication.prepare(settings, Path.of("").toAbsolutePath(),
+                SyncApplication.Mode.SERVICE);
+        app.start();
+        CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return app.runNow(SYNC);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        while (klaviyo.count("POST", "/api/profile-bulk-import-jobs") < 2) {
+            Thread.sleep(20);
+        }
+        app.close();
+        RunSummary stopped = run.get();
+        assertEquals(RunSummary.FAILED, stopped.status());
+        assertTrue(stopped.error().contains("stopped"), stopped.error());
+        assertEquals(stopped.read(), stopped.sent() + stopped.unchanged() + stopped.invalid() + stopped.rejected()
+                + stopped.deferred(), "the stopped run's counts reconcile");
+
+        klaviyo.faults().clear();
+        JsonNode next = runOnce();
+        assertEquals("completed", next.get("status").asText());
+        assertStandInEqualsModel();
+    }
+
+    private JsonNode runOnce() throws Exception {
+        CliHarness.Result r = cli.run("run", "--json", SYNC);
+        JsonNode run = JSON.readTree(r.out().strip());
+        assertEquals(run.get("read").asLong(), run.get("sent").asLong() + run.get("unchanged").asLong()
+                + run.get("invalid").asLong() + run.get("rejected").asLong() + run.get("deferred").asLong(),
+                "counts reconcile: " + run);
+        assertEquals(run.get("status").asText().equals("failed") ? 1 : 0, r.exitCode(), r.err());
+        return run;
+    }
+
+    /** Runs, and once more if rows were deferred, with the faults still on. */
+    private void runUntilSettled() throws Exception {
+        List<JsonNode> runs = new ArrayList<>();
+        runs.add(runOnce());
+        if (runs.get(0).get("deferred").asLong() > 0 || runs.get(0).get("status").asText().equals("failed")) {
+            klaviyo.faults().clear();
+            runs.add(runOnce());
+        }
+        assertEquals("completed", runs.get(runs.size() - 1).get("status").asText(), "runs: " + runs);
+    }
+
+    private void assertStandInEqualsModel() {
+        Map<String, String> names = klaviyo.listsByIdToName();
+        Map<String, Set<String>> actual = klaviyo.profiles().stream().collect(Collectors.toMap(
+                StandInProfile::externalId,
+                p -> p.listIds().stream().map(names::get).collect(Collectors.toCollection(TreeSet::new))));
+        assertEquals(expectedLists.keySet(), actual.keySet(), "the stand-in holds exactly the valid rows");
+        assertEquals(expectedLists, actual, "with exactly their lists");
+    }
+}
