@@ -101,7 +101,7 @@ public final class ProfileRouter implements Processor {
         run.nullClears().register(key, row.nullsToClear());
         List<ProfileBatch> full = new ArrayList<>();
         for (String listId : listIds) {
-            full.addAll(run.batcher().add(listId, key, row.profile(), row.payloadBytes()));
+            full.addAll(run.batcher().add(listId, key, row.profileJson()));
         }
         return full;
     }

@@ -40,7 +40,7 @@ public final class SyncRun {
     private final NullClears nullClears = new NullClears();
 
     /** A bulk job Klaviyo accepted whose outcome is not known yet. */
-    public record PendingJob(String jobId, String list, List<BulkProfile> profiles) {
+    public record PendingJob(String jobId, String list, List<String> rowKeys) {
     }
 
     private static final class InFlightRow {

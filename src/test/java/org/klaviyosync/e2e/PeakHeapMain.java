@@ -11,7 +11,8 @@ import org.klaviyosync.cli.Cli;
 /**
  * The command line, as {@code KlaviyoSync.main} runs it, reporting the heap it needed: the highest
  * heap use sampled every 10 ms and the sum of the heap pools' peaks (an upper bound), printed as
- * {@code PEAK_HEAP_SAMPLED=...} and {@code PEAK_HEAP_POOLS=...} bytes on the last lines.
+ * {@code PEAK_HEAP_SAMPLED=...} and {@code PEAK_HEAP_POOLS=...} bytes on the last lines, and the
+ * process's CPU time as {@code CPU_TIME_NANOS=...}.
  */
 public final class PeakHeapMain {
 
@@ -43,6 +44,9 @@ public final class PeakHeapMain {
         }
         System.out.println("PEAK_HEAP_SAMPLED=" + sampled.get());
         System.out.println("PEAK_HEAP_POOLS=" + pools);
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            System.out.println("CPU_TIME_NANOS=" + os.getProcessCpuTime());
+        }
         System.exit(code);
     }
 }
