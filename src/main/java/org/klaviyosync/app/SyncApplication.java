@@ -58,13 +58,16 @@ import org.klaviyosync.pipeline.RunFailer;
 import org.klaviyosync.pipeline.RunFinisher;
 import org.klaviyosync.pipeline.RunStarter;
 import org.klaviyosync.run.ListTargets;
+import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.settings.ConfigurationException;
 import org.klaviyosync.settings.Settings;
+import org.klaviyosync.state.FingerprintStore;
 import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
 import org.klaviyosync.warehouse.DemoCustomers;
+import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 import org.klaviyosync.warehouse.EmbeddedWarehouse;
 import org.klaviyosync.warehouse.ModelColumns;
 import org.klaviyosync.warehouse.ModelRowMapper;
@@ -217,7 +220,7 @@ public final class SyncApplication implements AutoCloseable {
         dryRunRecorder = new DryRunRecorder(json, root.resolve(settings.get("dry-run.dir", "out/dry-run")));
         ListCreationBudget budget = new ListCreationBudget(settings.getInt("klaviyo.list-create-daily-cap", 150),
                 java.time.Clock.systemUTC());
-        runs = new RunRegistry(syncs, store, dryRun, sync -> {
+        runs = new RunRegistry(syncs, store, new FingerprintStore(connections.state()), dryRun, sync -> {
             ListDirectory directory = new ListDirectory(klaviyo, json, budget);
             return new ListTargets(reference -> {
                 ListResolution r = directory.resolve(reference, sync.createLists());
@@ -234,9 +237,9 @@ public final class SyncApplication implements AutoCloseable {
 
         main.bind("modelDataSource", connections.models());
         main.bind("modelRowMapper", new ModelRowMapper(json));
-        main.bind("runStarter", new RunStarter(runs));
+        main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models())));
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json));
-        main.bind("profileRouter", new ProfileRouter(runs));
+        main.bind("profileRouter", new ProfileRouter(runs, settings.getInt("state.fingerprint-batch-size", 1000)));
         main.bind("batchFlusher", new BatchFlusher());
         main.bind("modelRows", new ModelRows());
         main.bind("runFailer", new RunFailer());
@@ -362,6 +365,11 @@ public final class SyncApplication implements AutoCloseable {
 
     /** Runs a sync now, in the calling thread, through its route; returns how it ended. */
     public RunSummary runNow(String syncId) throws Exception {
+        return runNow(syncId, RunOptions.INCREMENTAL);
+    }
+
+    /** As {@link #runNow(String)}, full or replaying some rows as {@code options} say. */
+    public RunSummary runNow(String syncId, RunOptions options) throws Exception {
         if (!syncs.containsKey(syncId)) {
             throw new IllegalArgumentException("no sync named '" + syncId + "'; the syncs are "
                     + String.join(", ", syncs.keySet()));
@@ -373,6 +381,7 @@ public final class SyncApplication implements AutoCloseable {
         }
         DefaultConsumer consumer = (DefaultConsumer) route.getConsumer();
         Exchange exchange = consumer.createExchange(false);
+        exchange.setProperty(ExchangeKeys.OPTIONS, options);
         AsyncProcessor processor = AsyncProcessorConverterHelper.convert(consumer.getProcessor());
         try {
             processor.process(exchange);

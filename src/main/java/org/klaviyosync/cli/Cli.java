@@ -54,10 +54,22 @@ public final class Cli {
         SyncApplication app = null;
         try {
             app = SyncApplication.prepare(settings, root, mode);
-            app.start();
             ObjectMapper json = app.json();
+            switch (cl.command()) {
+                case "history" -> {
+                    return new HistoryCommand(app, json).execute(cl.arguments().get(0), cl.limit().orElse(20),
+                            cl.json(), out, err);
+                }
+                case "rejections" -> {
+                    return new RejectionsCommand(app, json).execute(cl.arguments().get(0), cl.runId(), cl.json(),
+                            out, err);
+                }
+                default -> app.start();
+            }
             return switch (cl.command()) {
-                case "run" -> new RunCommand(app, json).execute(cl.arguments(), cl.json(), out, err);
+                case "run" -> new RunCommand(app, json).execute(cl.arguments(), cl.full(), cl.json(), out, err);
+                case "replay" -> new ReplayCommand(app, json).execute(cl.arguments().get(0), cl.runId(), cl.json(),
+                        out, err);
                 case "preview" -> new PreviewCommand(app, json).execute(cl.arguments().get(0), cl.limit().orElse(10),
                         cl.json(), out, err);
                 case "check" -> new CheckCommand(app).execute(out);

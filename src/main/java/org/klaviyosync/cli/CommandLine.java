@@ -6,18 +6,32 @@ import java.util.Optional;
 
 /** The parsed command line: a command, its positional arguments and its flags. */
 public record CommandLine(String command, List<String> arguments, boolean json, Optional<Integer> limit,
-        boolean help) {
+        boolean help, boolean full, Optional<Long> runId) {
+
+    public CommandLine(String command, List<String> arguments, boolean json, Optional<Integer> limit, boolean help) {
+        this(command, arguments, json, limit, help, false, Optional.empty());
+    }
 
     public static final String USAGE = """
             Usage: java -jar target/klaviyo-sync.jar [COMMAND]
 
               (no command)                 run the service: every sync on its Quartz schedule until stopped
-              run [SYNC_ID...] [--json]    run those syncs (default: all) once now, then exit
+              run [SYNC_ID...] [--full] [--json]
+                                           run those syncs (default: all) once now, then exit; only new
+                                           and changed rows are sent, --full sends every row
               preview SYNC_ID [--limit N] [--json]
                                            show the model's first N rows (default 10), the Klaviyo payload
                                            each becomes and its validation verdict; sends nothing
               check                        recap every sync, validate the configuration, connect to the
                                            warehouse and to Klaviyo
+              history SYNC_ID [--limit N] [--json]
+                                           the sync's recent runs (default 20) with their counts
+              rejections SYNC_ID [--run ID] [--json]
+                                           the rows a run (default: the latest with any) found invalid or
+                                           Klaviyo rejected, and why
+              replay SYNC_ID [--run ID] [--json]
+                                           run the sync now, sending again the rows Klaviyo rejected in
+                                           that run (default: the latest run with rejections)
 
             Exit codes: 0 success, 1 a run or a check failed, 2 configuration or usage error.
             Configuration: application.properties, overridden by environment variables (see README.md).
@@ -30,10 +44,19 @@ public record CommandLine(String command, List<String> arguments, boolean json, 
         boolean json = false;
         boolean help = false;
         Integer limit = null;
+        boolean full = false;
+        Long runId = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--json" -> json = true;
+                case "--full" -> full = true;
+                case "--run" -> {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("--run needs a run id, e.g. --run 42 (see history SYNC_ID)");
+                    }
+                    runId = parseRunId(args[++i]);
+                }
                 case "--help", "-h", "help" -> help = true;
                 case "--limit" -> {
                     if (i + 1 >= args.length) {
@@ -44,6 +67,8 @@ public record CommandLine(String command, List<String> arguments, boolean json, 
                 default -> {
                     if (a.startsWith("--limit=")) {
                         limit = parsePositive(a.substring("--limit=".length()));
+                    } else if (a.startsWith("--run=")) {
+                        runId = parseRunId(a.substring("--run=".length()));
                     } else if (a.startsWith("-")) {
                         throw new UsageException("unknown option '" + a + "'");
                     } else if (command == null) {
@@ -58,12 +83,20 @@ public record CommandLine(String command, List<String> arguments, boolean json, 
         switch (cmd) {
             case "service", "run", "check" -> {
                 if (limit != null) {
-                    throw new UsageException("--limit goes with preview only");
+                    throw new UsageException("--limit goes with preview and history only");
                 }
             }
-            case "preview" -> {
+            case "preview", "history" -> {
                 if (positional.size() != 1) {
-                    throw new UsageException("preview takes one SYNC_ID, e.g. preview customers-by-external-id");
+                    throw new UsageException(cmd + " takes one SYNC_ID, e.g. " + cmd + " customers-by-external-id");
+                }
+            }
+            case "rejections", "replay" -> {
+                if (positional.size() != 1) {
+                    throw new UsageException(cmd + " takes one SYNC_ID, e.g. " + cmd + " customers-by-external-id");
+                }
+                if (limit != null) {
+                    throw new UsageException("--limit goes with preview and history only");
                 }
             }
             default -> {
@@ -75,7 +108,26 @@ public record CommandLine(String command, List<String> arguments, boolean json, 
         if (cmd.equals("check") && !positional.isEmpty()) {
             throw new UsageException("check takes no arguments");
         }
-        return new CommandLine(cmd, List.copyOf(positional), json, Optional.ofNullable(limit), help);
+        if (full && !cmd.equals("run")) {
+            throw new UsageException("--full goes with run only");
+        }
+        if (runId != null && !cmd.equals("rejections") && !cmd.equals("replay")) {
+            throw new UsageException("--run goes with rejections and replay only");
+        }
+        return new CommandLine(cmd, List.copyOf(positional), json, Optional.ofNullable(limit), help, full,
+                Optional.ofNullable(runId));
+    }
+
+    private static long parseRunId(String s) {
+        try {
+            long n = Long.parseLong(s);
+            if (n <= 0) {
+                throw new UsageException("--run must be a run id (a positive number), not " + s);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--run must be a run id (a positive number), not '" + s + "'");
+        }
     }
 
     private static int parsePositive(String s) {

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.klaviyosync.app.SyncApplication;
+import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunSummary;
 
 /** {@code run [SYNC_ID...]}: each sync once, now; exit 1 if any run failed. */
@@ -19,6 +20,11 @@ final class RunCommand {
     }
 
     int execute(List<String> syncIds, boolean asJson, PrintStream out, PrintStream err) throws Exception {
+        return execute(syncIds, false, asJson, out, err);
+    }
+
+    int execute(List<String> syncIds, boolean full, boolean asJson, PrintStream out, PrintStream err)
+            throws Exception {
         List<String> ids = syncIds.isEmpty() ? new ArrayList<>(app.syncs().keySet()) : syncIds;
         for (String id : ids) {
             if (!app.syncs().containsKey(id)) {
@@ -29,18 +35,12 @@ final class RunCommand {
         boolean anyFailed = false;
         List<RunSummary> dryRuns = new ArrayList<>();
         for (String id : ids) {
-            RunSummary s = app.runNow(id);
+            RunSummary s = app.runNow(id, full ? RunOptions.FULL : RunOptions.INCREMENTAL);
             anyFailed |= s.failed();
             if (s.dryRun()) {
                 dryRuns.add(s);
             }
-            if (asJson) {
-                out.println(json.writeValueAsString(s));
-            } else {
-                out.printf("%s: %s  read=%d sent=%d unchanged=%d invalid=%d rejected=%d deferred=%d  (%d ms)%s%n",
-                        s.sync(), s.status(), s.read(), s.sent(), s.unchanged(), s.invalid(), s.rejected(),
-                        s.deferred(), s.durationMs(), s.error() == null ? "" : "\n  error: " + s.error());
-            }
+            print(s, asJson, out);
         }
         if (!dryRuns.isEmpty()) {
             PrintStream notice = asJson ? err : out;
@@ -54,5 +54,15 @@ final class RunCommand {
                     + " profiles:write, lists:read, lists:write) and run again.");
         }
         return anyFailed ? ExitCodes.RUN_FAILED : ExitCodes.OK;
+    }
+
+    void print(RunSummary s, boolean asJson, PrintStream out) throws Exception {
+        if (asJson) {
+            out.println(json.writeValueAsString(s));
+        } else {
+            out.printf("%s: %s  read=%d sent=%d unchanged=%d invalid=%d rejected=%d deferred=%d  (%d ms)%s%n",
+                    s.sync(), s.status(), s.read(), s.sent(), s.unchanged(), s.invalid(), s.rejected(),
+                    s.deferred(), s.durationMs(), s.error() == null ? "" : "\n  error: " + s.error());
+        }
     }
 }

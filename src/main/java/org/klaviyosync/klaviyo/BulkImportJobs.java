@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -261,7 +263,7 @@ public final class BulkImportJobs {
         data.put("type", "profile-bulk-import-job");
         ArrayNode profiles = data.putObject("attributes").putObject("profiles").putArray("data");
         for (BulkProfile p : batch) {
-            profiles.add(p.profile());
+            profiles.addRawValue(new RawValue(new String(p.json(), StandardCharsets.UTF_8)));
         }
         if (listId != null) {
             ObjectNode list = data.putObject("relationships").putObject("lists").putArray("data").addObject();

@@ -30,10 +30,17 @@ public record MappedRow(
         long fingerprint,
         int payloadBytes,
         RowProblem problem,
-        ObjectNode nullsToClear) {
+        ObjectNode nullsToClear,
+        byte[] profileJson) {
 
     public MappedRow {
         lists = lists == null ? List.of() : List.copyOf(lists);
+    }
+
+    /** A row whose serialized profile is not kept. */
+    public MappedRow(String identifierValue, ObjectNode profile, List<String> lists, long fingerprint,
+            int payloadBytes, RowProblem problem, ObjectNode nullsToClear) {
+        this(identifierValue, profile, lists, fingerprint, payloadBytes, problem, nullsToClear, null);
     }
 
     /** A row without nulls to clear. */

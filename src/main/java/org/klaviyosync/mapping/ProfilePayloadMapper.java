@@ -220,7 +220,8 @@ public final class ProfilePayloadMapper {
                     + " bytes exceeds Klaviyo's 100 KB per-profile limit"), bytes.length);
         }
         ObjectNode clear = nulls == null || !nulls.any ? null : clearResource(identifier, nulls);
-        return new MappedRow(identifier, profile, lists, fingerprint(bytes, lists, clear), bytes.length, null, clear);
+        return new MappedRow(identifier, profile, lists, fingerprint(bytes, lists, clear), bytes.length, null, clear,
+                bytes);
     }
 
     private RowProblem collectSpecific(Map<String, Object> row, String[] standard, Map<String, JsonNode> custom,

@@ -42,7 +42,8 @@ public final class BulkImportSubmitter implements Processor {
             run.partRejected(rejected.rowKey(), rejected.code(), rejected.detail());
         }
         for (SubmittedJob job : submission.jobs()) {
-            run.addPendingJob(new SyncRun.PendingJob(job.jobId(), batch.list(), job.profiles()));
+            run.addPendingJob(new SyncRun.PendingJob(job.jobId(), batch.list(),
+                    job.profiles().stream().map(BulkProfile::rowKey).toList()));
         }
         while (run.pendingJobCount() > maxPendingJobs) {
             settler.settleOldest(run);

@@ -57,16 +57,16 @@ public final class BulkJobSettler implements Processor {
         try {
             outcome = jobs.awaitCompletion(job.jobId(), pollInterval, timeout);
         } catch (Exception e) {
-            for (BulkProfile p : job.profiles()) {
-                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " outcome unknown: " + e.getMessage());
+            for (String rowKey : job.rowKeys()) {
+                run.partDeferred(rowKey, "bulk job " + job.jobId() + " outcome unknown: " + e.getMessage());
             }
             throw e;
         }
         if (outcome.timedOut() || !JobState.COMPLETE.equals(outcome.state().status())) {
             String how = outcome.timedOut() ? "did not complete within " + timeout.toMinutes() + " minutes"
                     : "ended " + outcome.state().status();
-            for (BulkProfile p : job.profiles()) {
-                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " " + how);
+            for (String rowKey : job.rowKeys()) {
+                run.partDeferred(rowKey, "bulk job " + job.jobId() + " " + how);
             }
             return;
         }
@@ -84,16 +84,16 @@ public final class BulkJobSettler implements Processor {
                     + " rows; the unmatched rows are deferred and sent again", run.syncId(), job.jobId(),
                     outcome.state().failedCount(), errors.size());
         }
-        for (BulkProfile p : job.profiles()) {
-            ImportError error = errors.get(p.rowKey());
+        for (String rowKey : job.rowKeys()) {
+            ImportError error = errors.get(rowKey);
             if (error != null) {
-                run.partRejected(p.rowKey(), error.code(), error.detail());
+                run.partRejected(rowKey, error.code(), error.detail());
             } else if (unmatched) {
-                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " reported failures it did not itemise");
+                run.partDeferred(rowKey, "bulk job " + job.jobId() + " reported failures it did not itemise");
             } else if (nullClearer != null) {
-                nullClearer.acknowledge(run, p.rowKey());
+                nullClearer.acknowledge(run, rowKey);
             } else {
-                run.partAcknowledged(p.rowKey());
+                run.partAcknowledged(rowKey);
             }
         }
     }

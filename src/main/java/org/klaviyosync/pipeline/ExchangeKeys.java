@@ -7,6 +7,8 @@ public final class ExchangeKeys {
     public static final String SYNC_ID = "syncId";
     /** The {@link org.klaviyosync.run.SyncRun} of the exchange. */
     public static final String RUN = "klaviyoSyncRun";
+    /** The {@link org.klaviyosync.run.RunOptions} a run is started with (absent: incremental). */
+    public static final String OPTIONS = "klaviyoSyncRunOptions";
     /** The {@link org.klaviyosync.run.RunSummary} once the run has ended. */
     public static final String SUMMARY = "klaviyoSyncSummary";
 

@@ -12,6 +12,7 @@ import org.klaviyosync.run.ProfileBatch;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.run.SyncRun;
 import org.klaviyosync.state.RowOutcome;
+import org.klaviyosync.state.StoredRejection;
 
 /**
  * Decides where a mapped row goes: invalid rows end here, rows whose list cannot be used are
@@ -24,9 +25,16 @@ public final class ProfileRouter implements Processor {
     private static final int RESULTS_FLUSH_SIZE = 1000;
 
     private final RunRegistry runs;
+    private final int fingerprintFlushSize;
 
     public ProfileRouter(RunRegistry runs) {
+        this(runs, RESULTS_FLUSH_SIZE);
+    }
+
+    /** {@code fingerprintFlushSize}: acknowledged fingerprints are stored once this many are waiting. */
+    public ProfileRouter(RunRegistry runs, int fingerprintFlushSize) {
         this.runs = runs;
+        this.fingerprintFlushSize = Math.max(1, fingerprintFlushSize);
     }
 
     @Override
@@ -37,6 +45,9 @@ public final class ProfileRouter implements Processor {
         if (run.unstoredResultCount() >= RESULTS_FLUSH_SIZE) {
             runs.storeResults(run);
         }
+        if (run.uncommittedFingerprintCount() >= fingerprintFlushSize) {
+            runs.commitFingerprints(run);
+        }
     }
 
     List<ProfileBatch> route(SyncRun run, MappedRow row) throws Exception {
@@ -44,6 +55,22 @@ public final class ProfileRouter implements Processor {
         if (!row.valid()) {
             run.settle(key, RowOutcome.INVALID, row.problem().field(), null, row.describe(run.syncId()));
             return List.of();
+        }
+        switch (run.changes().verdict(key, row.fingerprint())) {
+            case UNCHANGED -> {
+                run.settle(key, RowOutcome.UNCHANGED, null, null, null);
+                return List.of();
+            }
+            case STILL_REJECTED -> {
+                StoredRejection r = run.changes().rejection(key);
+                run.settle(key, RowOutcome.REJECTED, null, r.code(), "sync '" + run.syncId() + "' row '" + key
+                        + "': not sent again: Klaviyo rejected this same data in run " + r.runId() + " (" + r.code()
+                        + "): " + r.detail() + "; it is sent again when it changes, or by replay", r.detail());
+                return List.of();
+            }
+            default -> {
+                // new or changed: on to Klaviyo
+            }
         }
         if (run.failed()) {
             run.settle(key, RowOutcome.DEFERRED, null, null, "not sent: the run failed: " + run.failure());
@@ -65,7 +92,7 @@ public final class ProfileRouter implements Processor {
             run.fail(e.getMessage());
             return List.of();
         }
-        if (!run.track(key, listIds.size())) {
+        if (!run.track(key, listIds.size(), row.fingerprint())) {
             run.settle(key, RowOutcome.INVALID, run.sync().identifierColumn(), null, "sync '" + run.syncId()
                     + "' row '" + key + "' field '" + run.sync().identifierColumn()
                     + "': duplicate identifier: another row of this run has the same value");
@@ -74,7 +101,7 @@ public final class ProfileRouter implements Processor {
         run.nullClears().register(key, row.nullsToClear());
         List<ProfileBatch> full = new ArrayList<>();
         for (String listId : listIds) {
-            full.addAll(run.batcher().add(listId, key, row.profile(), row.payloadBytes()));
+            full.addAll(run.batcher().add(listId, key, row.profileJson()));
         }
         return full;
     }

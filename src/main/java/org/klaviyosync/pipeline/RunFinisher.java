@@ -34,8 +34,8 @@ public final class RunFinisher implements Processor {
         }
         SyncRun.PendingJob job;
         while ((job = run.nextPendingJob()) != null) {
-            for (BulkProfile p : job.profiles()) {
-                run.partDeferred(p.rowKey(), "bulk job " + job.jobId() + " was not awaited: " + reason);
+            for (String rowKey : job.rowKeys()) {
+                run.partDeferred(rowKey, "bulk job " + job.jobId() + " was not awaited: " + reason);
             }
         }
         run.deferInFlight(reason);

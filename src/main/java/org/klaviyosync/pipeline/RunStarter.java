@@ -3,25 +3,47 @@ package org.klaviyosync.pipeline;
 import java.util.Date;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.run.SyncRun;
+import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 
-/** Opens a run of the exchange's sync and puts the model's SQL in the body for camel-sql. */
+/**
+ * Opens a run of the exchange's sync (with the {@link RunOptions} of the exchange, if any) and
+ * puts the model's SQL in the body for camel-sql, wrapped to count rows per identifier value.
+ */
 public final class RunStarter implements Processor {
 
     private final RunRegistry runs;
+    private final DuplicateIdentifierQuery duplicates;
 
     public RunStarter(RunRegistry runs) {
+        this(runs, null);
+    }
+
+    public RunStarter(RunRegistry runs, DuplicateIdentifierQuery duplicates) {
         this.runs = runs;
+        this.duplicates = duplicates;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         String syncId = exchange.getProperty(ExchangeKeys.SYNC_ID, String.class);
+        RunOptions options = exchange.getProperty(ExchangeKeys.OPTIONS, RunOptions.class);
         // camel-quartz puts the trigger's scheduled fire time on the message; on-demand runs have none
         Date fireTime = exchange.getMessage().getHeader(ExchangeKeys.SCHEDULED_FIRE_TIME, Date.class);
-        SyncRun run = runs.open(syncId, fireTime == null ? null : fireTime.toInstant());
+        SyncRun run = runs.open(syncId, options == null ? RunOptions.INCREMENTAL : options,
+                fireTime == null ? null : fireTime.toInstant());
         exchange.setProperty(ExchangeKeys.RUN, run);
-        exchange.getMessage().setBody(runs.modelSql(run.sync()));
+        String sql = runs.modelSql(run.sync());
+        if (duplicates != null) {
+            try {
+                sql = duplicates.wrap(sql, run.sync().identifierColumn());
+            } catch (Exception e) {
+                run.fail("the model could not be prepared: " + e.getMessage());
+                throw e;
+            }
+        }
+        exchange.getMessage().setBody(sql);
     }
 }

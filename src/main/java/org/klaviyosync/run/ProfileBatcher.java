@@ -1,6 +1,5 @@
 package org.klaviyosync.run;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +30,8 @@ public final class ProfileBatcher {
     }
 
     /** Adds a profile to the batch of {@code list}; returns the batch it completed, if any. */
-    public synchronized List<ProfileBatch> add(String list, String rowKey, ObjectNode profile, int profileBytes) {
+    public synchronized List<ProfileBatch> add(String list, String rowKey, byte[] profileJson) {
+        int profileBytes = profileJson.length;
         Open batch = open.computeIfAbsent(list, l -> new Open());
         List<ProfileBatch> full = new ArrayList<>(1);
         long withSeparator = profileBytes + 1L;
@@ -41,7 +41,7 @@ public final class ProfileBatcher {
             batch.profiles.clear();
             batch.bytes = 0;
         }
-        batch.profiles.add(new BulkProfile(rowKey, profile));
+        batch.profiles.add(new BulkProfile(rowKey, profileJson));
         batch.bytes += withSeparator;
         return full;
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.state.FingerprintStore;
 import org.klaviyosync.state.RunRecord;
 import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
@@ -37,10 +38,22 @@ public final class RunRegistry {
     private volatile SyncLocks locks;
     private volatile String instanceId;
     private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
+    private final FingerprintStore fingerprints;
 
     public RunRegistry(Map<String, SyncDefinition> syncs, StateStore store, boolean dryRun,
             Function<SyncDefinition, ListTargets> listTargets, int batchProfiles, long batchBytes,
             Function<SyncRun, String> dryRunFile) {
+        this(syncs, store, null, dryRun, listTargets, batchProfiles, batchBytes, dryRunFile);
+    }
+
+    /**
+     * With {@code fingerprints}, runs are incremental: only new and changed rows are sent. Without,
+     * every run sends every valid row.
+     */
+    public RunRegistry(Map<String, SyncDefinition> syncs, StateStore store, FingerprintStore fingerprints,
+            boolean dryRun, Function<SyncDefinition, ListTargets> listTargets, int batchProfiles, long batchBytes,
+            Function<SyncRun, String> dryRunFile) {
+        this.fingerprints = fingerprints;
         this.syncs = Map.copyOf(syncs);
         this.store = store;
         this.dryRun = dryRun;
@@ -102,7 +115,11 @@ public final class RunRegistry {
     }
 
     public SyncRun open(String syncId) throws SQLException {
-        return open(syncId, null);
+        return open(syncId, RunOptions.INCREMENTAL);
+    }
+
+    public SyncRun open(String syncId, RunOptions options) throws SQLException {
+        return open(syncId, options, null);
     }
 
     /**
@@ -110,7 +127,7 @@ public final class RunRegistry {
      * run (null on demand). Throws {@link SyncBusyException} when the sync is already running
      * here or in another instance.
      */
-    public SyncRun open(String syncId, Instant scheduledFireTime) throws SQLException {
+    public SyncRun open(String syncId, RunOptions options, Instant scheduledFireTime) throws SQLException {
         SyncDefinition sync = syncs.get(syncId);
         if (sync == null) {
             throw new IllegalArgumentException("no sync named '" + syncId + "'");
@@ -130,20 +147,33 @@ public final class RunRegistry {
                     int interrupted = store.failInterruptedRuns(syncId);
                     if (interrupted > 0) {
                         LOG.warn("Sync '{}': {} earlier run(s) were interrupted when their instance stopped;"
-                                + " marked failed, their unsent rows go with this run", syncId, interrupted);
+                                + " marked failed, their unsent rows go with a later run", syncId, interrupted);
                     }
                 }
                 Instant started = Instant.now();
                 long runId = store.openRun(syncId, started, dryRun, instanceId, scheduledFireTime);
+                ChangeDetector changes;
+                try {
+                    changes = changeDetector(sync, options);
+                } catch (SQLException | RuntimeException e) {
+                    store.closeRun(new RunRecord(runId, syncId, started, Instant.now(), RunSummary.FAILED, dryRun, 0, 0,
+                            0, 0, 0, 0, "the stored fingerprints could not be read: " + e.getMessage()));
+                    throw e;
+                }
                 SyncRun run = new SyncRun(sync, runId, started, dryRun, new ProfileBatcher(batchProfiles, batchBytes),
-                        dryRun ? ListTargets.unresolved() : listTargets.apply(sync));
+                        dryRun ? ListTargets.unresolved() : listTargets.apply(sync), changes, options);
                 active.put(syncId, run);
                 if (lock != null) {
                     held.put(syncId, lock);
                 }
-                LOG.info("Sync '{}' run {} started{}{}", syncId, runId,
+                LOG.info("Sync '{}' run {} started{}{}{}", syncId, runId,
                         instanceId == null ? "" : " on instance " + instanceId,
-                        dryRun ? " (dry run: nothing will be sent)" : "");
+                        dryRun ? " (dry run: nothing will be sent)" : "",
+                        changes.sendsEverything() ? ", sending every row"
+                                : ", sending new and changed rows (" + changes.acknowledgedCount()
+                                        + " acknowledged before"
+                                        + (options.replay().isEmpty() ? "" : ", " + options.replay().size() + " replayed")
+                                        + ")");
                 return run;
             } catch (SQLException | RuntimeException e) {
                 if (lock != null) {
@@ -151,6 +181,40 @@ public final class RunRegistry {
                 }
                 throw e;
             }
+        }
+    }
+
+    private ChangeDetector changeDetector(SyncDefinition sync, RunOptions options) throws SQLException {
+        if (fingerprints == null) {
+            return ChangeDetector.sendEverything();
+        }
+        long mapping = MappingHash.of(sync);
+        boolean mappingChanged;
+        if (dryRun) {
+            mappingChanged = fingerprints.mappingHash(sync.syncId()).map(h -> h != mapping).orElse(true);
+        } else {
+            mappingChanged = fingerprints.adoptMapping(sync.syncId(), mapping);
+        }
+        if (mappingChanged) {
+            LOG.info("Sync '{}': its mapping (identifier, properties or lists) is new or changed: every row is sent",
+                    sync.syncId());
+            return ChangeDetector.sendEverything();
+        }
+        if (options.full()) {
+            return ChangeDetector.sendEverything();
+        }
+        long loading = System.nanoTime();
+        ChangeDetector detector = ChangeDetector.incremental(fingerprints.acknowledged(sync.syncId()),
+                fingerprints.rejections(sync.syncId()), options.replay());
+        LOG.info("Sync '{}': {} acknowledged fingerprints loaded in {} ms", sync.syncId(),
+                detector.acknowledgedCount(), (System.nanoTime() - loading) / 1_000_000);
+        return detector;
+    }
+
+    /** Writes the fingerprints of the rows Klaviyo has answered for since the last call. */
+    public void commitFingerprints(SyncRun run) throws SQLException {
+        if (fingerprints != null) {
+            fingerprints.apply(run.syncId(), run.runId(), run.drainFingerprints());
         }
     }
 
@@ -201,6 +265,14 @@ public final class RunRegistry {
                         + " ended (" + c + "); this is a bug, please report it";
                 LOG.error("Sync '{}' run {}: {}", run.syncId(), run.runId(), mismatch);
                 error = error == null ? mismatch : error + "; " + mismatch;
+            }
+            try {
+                commitFingerprints(run);
+            } catch (SQLException e) {
+                String lost = "the fingerprints of acknowledged rows could not be stored (those rows are sent again"
+                        + " next run): " + e.getMessage();
+                LOG.error("Sync '{}' run {}: {}", run.syncId(), run.runId(), lost);
+                error = error == null ? lost : error + "; " + lost;
             }
             String status = error != null ? RunSummary.FAILED : run.dryRun() ? RunSummary.DRY_RUN : RunSummary.COMPLETED;
             Instant ended = Instant.now();

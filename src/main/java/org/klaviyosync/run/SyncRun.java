@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.state.FingerprintChange;
 import org.klaviyosync.state.RowOutcome;
 import org.klaviyosync.state.RowResult;
 
@@ -16,7 +17,9 @@ import org.klaviyosync.state.RowResult;
  * One run of one sync: its counts, the rows still on their way to Klaviyo, the bulk jobs not yet
  * settled and the row results not yet stored. A row sent to several lists travels in several
  * jobs; it ends when the last of them settles: rejected if any part was rejected, else deferred
- * if any part was deferred, else sent.
+ * if any part was deferred, else sent. When it ends, the fingerprint of its content is queued for
+ * the store: as acknowledged when sent, as rejected when Klaviyo refused it, and dropped when its
+ * outcome is unknown; nothing is queued before Klaviyo has answered, and nothing in a dry run.
  */
 public final class SyncRun {
 
@@ -30,15 +33,20 @@ public final class SyncRun {
     private final Map<String, InFlightRow> inFlight = new ConcurrentHashMap<>();
     private final Deque<PendingJob> pendingJobs = new ArrayDeque<>();
     private final List<RowResult> unstoredResults = new ArrayList<>();
+    private final List<FingerprintChange> uncommittedFingerprints = new ArrayList<>();
+    private final ChangeDetector changes;
+    private final RunOptions options;
     private volatile String failure;
     private final NullClears nullClears = new NullClears();
 
     /** A bulk job Klaviyo accepted whose outcome is not known yet. */
-    public record PendingJob(String jobId, String list, List<BulkProfile> profiles) {
+    public record PendingJob(String jobId, String list, List<String> rowKeys) {
     }
 
     private static final class InFlightRow {
         int remainingParts;
+        long fingerprint;
+        boolean tracksContent;
         RowOutcome worst = RowOutcome.SENT;
         String code;
         String reason;
@@ -46,6 +54,13 @@ public final class SyncRun {
 
     SyncRun(SyncDefinition sync, long runId, Instant startedAt, boolean dryRun, ProfileBatcher batcher,
             ListTargets lists) {
+        this(sync, runId, startedAt, dryRun, batcher, lists, ChangeDetector.sendEverything(), RunOptions.INCREMENTAL);
+    }
+
+    SyncRun(SyncDefinition sync, long runId, Instant startedAt, boolean dryRun, ProfileBatcher batcher,
+            ListTargets lists, ChangeDetector changes, RunOptions options) {
+        this.changes = changes;
+        this.options = options;
         this.sync = sync;
         this.runId = runId;
         this.startedAt = startedAt;
@@ -86,16 +101,30 @@ public final class SyncRun {
         return lists;
     }
 
+    public ChangeDetector changes() {
+        return changes;
+    }
+
+    public RunOptions options() {
+        return options;
+    }
+
     public void rowRead() {
         counts.countRead();
     }
 
     /** Ends a row that never went in flight (invalid, unchanged, rejected before sending). */
     public void settle(String identifierValue, RowOutcome outcome, String field, String code, String reason) {
+        settle(identifierValue, outcome, field, code, reason, null);
+    }
+
+    /** As above, with Klaviyo's own error detail for a rejection. */
+    public void settle(String identifierValue, RowOutcome outcome, String field, String code, String reason,
+            String detail) {
         counts.count(outcome);
         if (outcome != RowOutcome.SENT && outcome != RowOutcome.UNCHANGED && !(dryRun && outcome == RowOutcome.DEFERRED)) {
             synchronized (unstoredResults) {
-                unstoredResults.add(new RowResult(identifierValue, outcome, field, code, reason));
+                unstoredResults.add(new RowResult(identifierValue, outcome, field, code, reason, detail));
             }
         }
     }
@@ -104,6 +133,18 @@ public final class SyncRun {
     public boolean track(String key, int parts) {
         InFlightRow row = new InFlightRow();
         row.remainingParts = parts;
+        return inFlight.putIfAbsent(key, row) == null;
+    }
+
+    /**
+     * Puts a row in flight with the fingerprint of its content, which is committed once Klaviyo
+     * acknowledged every part; false when a row with the same key already is in flight.
+     */
+    public boolean track(String key, int parts, long fingerprint) {
+        InFlightRow row = new InFlightRow();
+        row.remainingParts = parts;
+        row.fingerprint = fingerprint;
+        row.tracksContent = true;
         return inFlight.putIfAbsent(key, row) == null;
     }
 
@@ -135,7 +176,42 @@ public final class SyncRun {
             done = row.remainingParts <= 0;
         }
         if (done && inFlight.remove(key, row)) {
-            settle(key, row.worst, null, row.code, row.reason);
+            end(key, row, row.worst, row.reason);
+        }
+    }
+
+    private void end(String key, InFlightRow row, RowOutcome outcome, String reason) {
+        if (outcome == RowOutcome.REJECTED && row.code != null) {
+            settle(key, outcome, null, row.code, "sync '" + syncId() + "' row '" + key + "': Klaviyo rejected the profile ("
+                    + row.code + "): " + row.reason, row.reason);
+        } else {
+            settle(key, outcome, null, row.code, reason);
+        }
+        if (dryRun || !row.tracksContent) {
+            return;
+        }
+        FingerprintChange change = switch (outcome) {
+            case SENT -> FingerprintChange.acknowledged(key, row.fingerprint);
+            case REJECTED -> FingerprintChange.rejected(key, row.fingerprint, row.code, row.reason);
+            default -> FingerprintChange.forget(key);
+        };
+        synchronized (uncommittedFingerprints) {
+            uncommittedFingerprints.add(change);
+        }
+    }
+
+    /** The fingerprint changes of rows that ended since the last call, for the store. */
+    public List<FingerprintChange> drainFingerprints() {
+        synchronized (uncommittedFingerprints) {
+            List<FingerprintChange> out = List.copyOf(uncommittedFingerprints);
+            uncommittedFingerprints.clear();
+            return out;
+        }
+    }
+
+    public int uncommittedFingerprintCount() {
+        synchronized (uncommittedFingerprints) {
+            return uncommittedFingerprints.size();
         }
     }
 
@@ -153,7 +229,7 @@ public final class SyncRun {
             InFlightRow row = inFlight.remove(key);
             if (row != null) {
                 RowOutcome outcome = row.worst == RowOutcome.REJECTED ? RowOutcome.REJECTED : RowOutcome.DEFERRED;
-                settle(key, outcome, null, row.code, outcome == RowOutcome.REJECTED ? row.reason : reason);
+                end(key, row, outcome, outcome == RowOutcome.REJECTED ? row.reason : reason);
             }
         }
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -80,8 +81,10 @@ public final class StateStore {
                   reason           text not null,
                   recorded_at      timestamptz not null default now()
                 )""");
+        s.execute("alter table klaviyo_sync.row_results add column if not exists detail text");
         s.execute("create index if not exists row_results_run on klaviyo_sync.row_results (run_id)");
         s.execute("create index if not exists row_results_sync on klaviyo_sync.row_results (sync_id, outcome)");
+        FingerprintStore.migrate(s);
     }
 
     public long openRun(String syncId, Instant startedAt, boolean dryRun) throws SQLException {
@@ -132,7 +135,7 @@ public final class StateStore {
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("insert into klaviyo_sync.row_results"
-                        + " (run_id, sync_id, identifier_value, outcome, field, code, reason) values (?,?,?,?,?,?,?)")) {
+                        + " (run_id, sync_id, identifier_value, outcome, field, code, reason, detail) values (?,?,?,?,?,?,?,?)")) {
             for (RowResult r : rows) {
                 ps.setLong(1, runId);
                 ps.setString(2, syncId);
@@ -141,6 +144,7 @@ public final class StateStore {
                 ps.setString(5, r.field());
                 ps.setString(6, r.code());
                 ps.setString(7, r.reason());
+                ps.setString(8, r.detail());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -166,40 +170,94 @@ public final class StateStore {
         }
     }
 
+    private static final String RUN_COLUMNS = "select run_id, sync_id, started_at, ended_at, status, dry_run,"
+            + " read, sent, unchanged, invalid, rejected, deferred, error from klaviyo_sync.runs";
+
     public List<RunRecord> recentRuns(String syncId, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select run_id, sync_id, started_at, ended_at, status, dry_run,"
-                        + " read, sent, unchanged, invalid, rejected, deferred, error from klaviyo_sync.runs"
-                        + " where sync_id = ? order by run_id desc limit ?")) {
+                PreparedStatement ps = c.prepareStatement(RUN_COLUMNS + " where sync_id = ? order by run_id desc limit ?")) {
             ps.setString(1, syncId);
             ps.setInt(2, limit);
-            List<RunRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Timestamp ended = rs.getTimestamp(4);
-                    out.add(new RunRecord(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                            ended == null ? null : ended.toInstant(), rs.getString(5), rs.getBoolean(6), rs.getLong(7),
-                            rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
-                            rs.getString(13)));
-                }
-            }
-            return out;
+            return readRuns(ps);
         }
+    }
+
+    private static List<RunRecord> readRuns(PreparedStatement ps) throws SQLException {
+        List<RunRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Timestamp ended = rs.getTimestamp(4);
+                out.add(new RunRecord(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                        ended == null ? null : ended.toInstant(), rs.getString(5), rs.getBoolean(6), rs.getLong(7),
+                        rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                        rs.getString(13)));
+            }
+        }
+        return out;
     }
 
     public List<RowResult> rowResults(long runId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select identifier_value, outcome, field, code, reason"
+                PreparedStatement ps = c.prepareStatement("select identifier_value, outcome, field, code, reason, detail"
                         + " from klaviyo_sync.row_results where run_id = ? order by identifier_value")) {
             ps.setLong(1, runId);
-            List<RowResult> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new RowResult(rs.getString(1), RowOutcome.valueOf(rs.getString(2).toUpperCase()),
-                            rs.getString(3), rs.getString(4), rs.getString(5)));
-                }
+            return readResults(ps);
+        }
+    }
+
+    /** The run's row results with one of {@code outcomes}, in identifier order. */
+    public List<RowResult> rowResults(long runId, RowOutcome... outcomes) throws SQLException {
+        String[] keys = new String[outcomes.length];
+        for (int i = 0; i < outcomes.length; i++) {
+            keys[i] = outcomes[i].key();
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select identifier_value, outcome, field, code, reason, detail"
+                        + " from klaviyo_sync.row_results where run_id = ? and outcome = any (?)"
+                        + " order by identifier_value")) {
+            ps.setLong(1, runId);
+            ps.setArray(2, c.createArrayOf("text", keys));
+            return readResults(ps);
+        }
+    }
+
+    private static List<RowResult> readResults(PreparedStatement ps) throws SQLException {
+        List<RowResult> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new RowResult(rs.getString(1), RowOutcome.valueOf(rs.getString(2).toUpperCase()),
+                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)));
             }
-            return out;
+        }
+        return out;
+    }
+
+    /** One run of any sync, if it is still in the history. */
+    public Optional<RunRecord> run(long runId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(RUN_COLUMNS + " where run_id = ?")) {
+            ps.setLong(1, runId);
+            List<RunRecord> found = readRuns(ps);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        }
+    }
+
+    /** The newest run of the sync that recorded a row with one of {@code outcomes}. */
+    public Optional<Long> latestRunWith(String syncId, RowOutcome... outcomes) throws SQLException {
+        String[] keys = new String[outcomes.length];
+        for (int i = 0; i < outcomes.length; i++) {
+            keys[i] = outcomes[i].key();
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select max(run_id) from klaviyo_sync.row_results"
+                        + " where sync_id = ? and outcome = any (?)")) {
+            ps.setString(1, syncId);
+            ps.setArray(2, c.createArrayOf("text", keys));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(id);
+            }
         }
     }
 

@@ -47,7 +47,9 @@ public final class ModelColumns {
                 }
                 throw new SQLException(ModelErrors.describe(inner, e, PROBE_PREFIX.length()), e.getSQLState(), e);
             } finally {
-                c.rollback();
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
             }
         }
     }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Speed benchmark: ROWS rows (default 1,000,000) in the embedded PostgreSQL, the service as a child
+# JVM with -Xmx256m (HEAP=...), the Klaviyo stand-in in the test JVM. Prints wall time, rows/s,
+# peak heap and CPU time for the first run at Klaviyo's real limits, the first run with the limits
+# lifted, a no-change run, a 1%-changed run and a per-row profile-import baseline. The table is
+# also written to target/sync-benchmark.txt. Not part of `mvn test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS="${ROWS:-1000000}"
+HEAP="${HEAP:-256m}"
+mvn -B -o -q test -Dtest=SyncBenchmark -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
+  -DargLine="-Duser.timezone=UTC -Dbench.rows=${ROWS} -Dbench.heap=${HEAP}"
+cat target/sync-benchmark.txt

@@ -1,0 +1,238 @@
+package org.klaviyosync.state;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Change detection's memory, per sync: {@code klaviyo_sync.fingerprints} holds, per identifier
+ * value, the fingerprint of the content Klaviyo last acknowledged (or rejected), and
+ * {@code klaviyo_sync.sync_mappings} the hash of the mapping those fingerprints were made under.
+ * Rows are written only once Klaviyo has answered for them, in multi-row statements.
+ */
+public final class FingerprintStore {
+
+    /** Rows per multi-row statement (5 parameters each, well under PostgreSQL's 32767). */
+    private static final int STATEMENT_ROWS = 1000;
+
+    private final DataSource dataSource;
+
+    public FingerprintStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    static void migrate(Statement s) throws SQLException {
+        s.execute("""
+                create table if not exists klaviyo_sync.fingerprints (
+                  sync_id          text not null,
+                  identifier_value text not null,
+                  identifier_hash  bigint not null,
+                  fingerprint      bigint not null,
+                  rejected         boolean not null default false,
+                  code             text,
+                  detail           text,
+                  run_id           bigint,
+                  primary key (sync_id, identifier_value)
+                )""");
+        s.execute("create index if not exists fingerprints_rejected on klaviyo_sync.fingerprints (sync_id)"
+                + " where rejected");
+        s.execute("""
+                create table if not exists klaviyo_sync.sync_mappings (
+                  sync_id      text primary key,
+                  mapping_hash bigint not null,
+                  updated_at   timestamptz not null default now()
+                )""");
+    }
+
+    /**
+     * Makes {@code mappingHash} the sync's mapping. When it differs from the stored one, every
+     * stored fingerprint of the sync is dropped in the same transaction, so that every row is sent
+     * again (and a run cut short still leaves the rest to be sent). Returns whether it changed.
+     */
+    public boolean adoptMapping(String syncId, long mappingHash) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                Optional<Long> stored = mappingHash(c, syncId);
+                if (stored.isPresent() && stored.get() == mappingHash) {
+                    c.commit();
+                    return false;
+                }
+                try (PreparedStatement del = c.prepareStatement("delete from klaviyo_sync.fingerprints where sync_id = ?");
+                        PreparedStatement up = c.prepareStatement("insert into klaviyo_sync.sync_mappings"
+                                + " (sync_id, mapping_hash) values (?, ?) on conflict (sync_id) do update"
+                                + " set mapping_hash = excluded.mapping_hash, updated_at = now()")) {
+                    del.setString(1, syncId);
+                    del.executeUpdate();
+                    up.setString(1, syncId);
+                    up.setLong(2, mappingHash);
+                    up.executeUpdate();
+                }
+                c.commit();
+                return true;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    public Optional<Long> mappingHash(String syncId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return mappingHash(c, syncId);
+        }
+    }
+
+    private static Optional<Long> mappingHash(Connection c, String syncId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select mapping_hash from klaviyo_sync.sync_mappings where sync_id = ?")) {
+            ps.setString(1, syncId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The acknowledged fingerprints of the sync, streamed into the compact map. */
+    public AcknowledgedFingerprints acknowledged(String syncId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            int expected;
+            try (PreparedStatement count = c.prepareStatement(
+                    "select count(*) from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
+                count.setString(1, syncId);
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    expected = (int) Math.min(Integer.MAX_VALUE / 4, rs.getLong(1));
+                }
+            }
+            AcknowledgedFingerprints map = new AcknowledgedFingerprints(expected);
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false); // lets the driver stream with the fetch size
+            try (PreparedStatement ps = c.prepareStatement("select identifier_hash, fingerprint"
+                    + " from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
+                ps.setFetchSize(10_000);
+                ps.setString(1, syncId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        map.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+            return map;
+        }
+    }
+
+    /** The rows of the sync whose current stored content Klaviyo rejected, by identifier value. */
+    public Map<String, StoredRejection> rejections(String syncId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select identifier_value, fingerprint, code, detail, run_id"
+                        + " from klaviyo_sync.fingerprints where sync_id = ? and rejected")) {
+            ps.setString(1, syncId);
+            Map<String, StoredRejection> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new StoredRejection(rs.getLong(2), rs.getString(3), rs.getString(4),
+                            rs.getLong(5)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Applies the changes (last one per identifier wins) in multi-row statements. */
+    public void apply(String syncId, long runId, List<FingerprintChange> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        Map<String, FingerprintChange> last = new LinkedHashMap<>();
+        for (FingerprintChange ch : changes) {
+            last.put(ch.identifierValue(), ch);
+        }
+        List<FingerprintChange> upserts = new ArrayList<>();
+        List<String> forgets = new ArrayList<>();
+        for (FingerprintChange ch : last.values()) {
+            if (ch.kind() == FingerprintChange.Kind.FORGET) {
+                forgets.add(ch.identifierValue());
+            } else {
+                upserts.add(ch);
+            }
+        }
+        try (Connection c = dataSource.getConnection()) {
+            for (int from = 0; from < upserts.size(); from += STATEMENT_ROWS) {
+                upsert(c, syncId, runId, upserts.subList(from, Math.min(upserts.size(), from + STATEMENT_ROWS)));
+            }
+            for (int from = 0; from < forgets.size(); from += STATEMENT_ROWS) {
+                List<String> chunk = forgets.subList(from, Math.min(forgets.size(), from + STATEMENT_ROWS));
+                try (PreparedStatement ps = c.prepareStatement("delete from klaviyo_sync.fingerprints"
+                        + " where sync_id = ? and identifier_value = any (?)")) {
+                    ps.setString(1, syncId);
+                    ps.setArray(2, c.createArrayOf("text", chunk.toArray()));
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static void upsert(Connection c, String syncId, long runId, List<FingerprintChange> chunk)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("insert into klaviyo_sync.fingerprints"
+                + " (sync_id, identifier_value, identifier_hash, fingerprint, rejected, code, detail, run_id) values ");
+        for (int i = 0; i < chunk.size(); i++) {
+            sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?)");
+        }
+        sql.append(" on conflict (sync_id, identifier_value) do update set identifier_hash = excluded.identifier_hash,"
+                + " fingerprint = excluded.fingerprint, rejected = excluded.rejected, code = excluded.code,"
+                + " detail = excluded.detail, run_id = excluded.run_id");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (FingerprintChange ch : chunk) {
+                boolean rejected = ch.kind() == FingerprintChange.Kind.REJECTED;
+                ps.setString(p++, syncId);
+                ps.setString(p++, ch.identifierValue());
+                ps.setLong(p++, AcknowledgedFingerprints.identifierHash(ch.identifierValue()));
+                ps.setLong(p++, ch.fingerprint());
+                ps.setBoolean(p++, rejected);
+                setText(ps, p++, rejected ? ch.code() : null);
+                setText(ps, p++, rejected ? ch.detail() : null);
+                ps.setLong(p++, runId);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setText(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+
+    /** How many fingerprints the sync has stored (acknowledged and rejected). */
+    public long count(String syncId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select count(*) from klaviyo_sync.fingerprints where sync_id = ?")) {
+            ps.setString(1, syncId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.klaviyosync.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Starts klaviyo-sync (or another main class of the test classpath) in its own JVM, as a user would. */
+final class ChildProcess {
+
+    private ChildProcess() {
+    }
+
+    static Process start(String mainClass, String maxHeap, Map<String, String> env, Path log, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + maxHeap);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(System.getProperty("user.dir")))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+}

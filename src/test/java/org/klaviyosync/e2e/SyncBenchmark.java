@@ -1,0 +1,197 @@
+package org.klaviyosync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.klaviyosync.klaviyo.KlaviyoApi;
+import org.klaviyosync.klaviyo.KlaviyoRequest;
+import org.klaviyosync.klaviyo.KlaviyoResponse;
+import org.klaviyosync.klaviyo.KlaviyoTransport;
+import org.klaviyosync.klaviyo.ProfileImports;
+import org.klaviyosync.klaviyo.RateLimitBucket;
+import org.klaviyosync.klaviyo.RetryPolicy;
+import org.klaviyosync.standin.KlaviyoStandIn;
+
+/**
+ * The speed benchmark ({@code bench/sync-benchmark.sh}): N rows (default 1,000,000) in PostgreSQL,
+ * the service as a child JVM with {@code -Xmx256m}, the Klaviyo stand-in in this JVM. Prints wall
+ * time, rows/s, peak heap and CPU time for: the first run at Klaviyo's real limits; the first run
+ * with the limits lifted; a no-change run and a 1%-changed run; and a per-row baseline (one
+ * profile-import request per row at its documented limit), extrapolated from a fixed sample.
+ */
+@Tag("benchmark")
+class SyncBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
+    private static final int BASELINE_SAMPLE = Integer.getInteger("bench.baseline-sample", 300);
+    private static final String HEAP = System.getProperty("bench.heap", "256m");
+    private static final String MODEL = "select id, email, first_name, plan, score from bench_people";
+    /** Klaviyo's bulk import ceiling: 150 jobs of 10,000 profiles a minute. */
+    private static final double CEILING = 150 * 10_000 / 60.0;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void benchmark() throws Exception {
+        TestWarehouse warehouse = TestWarehouse.fresh();
+        warehouse.execute("create table bench_people (id text, email text, first_name text, plan text, score int)",
+                "insert into bench_people select 'p-' || g, 'person' || g || '@example.com', 'Name' || (g % 1000),"
+                        + " 'basic', g from generate_series(1, " + ROWS + ") g",
+                "analyze bench_people");
+        List<String> report = new ArrayList<>();
+        report.add(String.format("klaviyo-sync benchmark: %,d rows, service JVM -Xmx%s, %d cores", ROWS, HEAP,
+                Runtime.getRuntime().availableProcessors()));
+        report.add(String.format("%-32s %9s %9s %11s %9s %9s %10s", "run", "wall s", "run s", "rows/s", "heap MB",
+                "CPU s", "vs ceiling"));
+        double limitedRate;
+        try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
+            klaviyo.setJobPollsUntilComplete(1);
+            CliHarness cli = new CliHarness(work)
+                    .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
+                    .env("KLAVIYO_API_KEY", klaviyo.apiKey())
+                    .env("KLAVIYO_BASE_URL", klaviyo.baseUrl())
+                    .env("KLAVIYO_JOB_POLL_INTERVAL_MS", "200");
+            for (String id : List.of("at-limits", "lifted")) {
+                cli.sync(id, "model", MODEL, "identifier", "external_id", "identifierColumn", "id",
+                        "properties", "email=email,first_name=first_name,plan=plan,score=score", "lists", "Bench");
+            }
+
+            klaviyo.setRateLimitsEnabled(true);
+            Phase limited = phase("1. first run, real limits", cli, "at-limits");
+            limitedRate = limited.rowsPerSecond();
+            report.add(limited.line(klaviyo.count429()));
+
+            klaviyo.reset();
+            klaviyo.setJobPollsUntilComplete(1);
+            klaviyo.setRateLimitsEnabled(false);
+            for (String bucket : List.of("BULK_IMPORT", "BULK_JOB_READ", "LIST_WRITE", "PROFILE_IMPORT", "READS")) {
+                cli.env("KLAVIYO_LIMITS_" + bucket + "_PER_SECOND", "100000")
+                        .env("KLAVIYO_LIMITS_" + bucket + "_PER_MINUTE", "1000000");
+            }
+            report.add(phase("2. first run, limits lifted", cli, "lifted").line(-1));
+            report.add(phase("3a. no-change run", cli, "lifted").line(-1));
+            warehouse.execute("update bench_people set plan = 'gold' where score % 100 = 0");
+            report.add(phase("3b. 1% changed run", cli, "lifted").line(-1));
+
+            klaviyo.reset();
+            klaviyo.setRateLimitsEnabled(true);
+            double baselineRate = baseline(klaviyo);
+            double steady = RateLimitBucket.PROFILE_IMPORT.steadyPerMinute() / 60.0;
+            double perRow = Math.min(baselineRate, steady);
+            report.add(String.format("%-32s %9s %9.0f %,11.1f %9s %9s %9.4f%%",
+                    "4. per-row baseline (extrap.)", "-", ROWS / perRow, perRow, "-", "-", 100 * perRow / CEILING));
+            report.add(String.format("baseline: %d profile-import calls measured at %.1f rows/s (burst %d/s); at the"
+                    + " steady %d/min that is %.1f rows/s, %.1f hours for %,d rows",
+                    BASELINE_SAMPLE, baselineRate, RateLimitBucket.PROFILE_IMPORT.burstPerSecond(),
+                    RateLimitBucket.PROFILE_IMPORT.steadyPerMinute(), perRow, ROWS / perRow / 3600, ROWS));
+            report.add(String.format("run 1 / per-row baseline: %,.0fx", limitedRate / perRow));
+        }
+        report.forEach(System.out::println);
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "sync-benchmark.txt"), report);
+    }
+
+    private record Phase(String name, double wallSeconds, double runSeconds, long read, long heapBytes,
+            double cpuSeconds) {
+
+        double rowsPerSecond() {
+            return read / runSeconds;
+        }
+
+        String line(int count429) {
+            return String.format("%-32s %9.1f %9.1f %,11.0f %9d %9.1f %9.1f%%%s", name, wallSeconds, runSeconds,
+                    rowsPerSecond(), heapBytes >> 20, cpuSeconds, 100 * rowsPerSecond() / CEILING,
+                    count429 >= 0 ? "  (429s: " + count429 + ")" : "");
+        }
+    }
+
+    private Phase phase(String name, CliHarness cli, String syncId) throws Exception {
+        Path log = work.resolve(syncId + "-" + System.nanoTime() + ".log");
+        long start = System.nanoTime();
+        Process p = ChildProcess.start(PeakHeapMain.class.getName(), HEAP, cli.env(), log, "run", "--json", syncId);
+        if (!p.waitFor(90, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(name + " did not finish");
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        List<String> lines = Files.readAllLines(log);
+        JsonNode run = null;
+        long heap = 0;
+        double cpu = 0;
+        for (String line : lines) {
+            if (line.startsWith("{\"sync\"")) {
+                run = JSON.readTree(line);
+            } else if (line.startsWith("PEAK_HEAP_SAMPLED=")) {
+                heap = Long.parseLong(line.substring(line.indexOf('=') + 1));
+            } else if (line.startsWith("CPU_TIME_NANOS=")) {
+                cpu = Long.parseLong(line.substring(line.indexOf('=') + 1)) / 1e9;
+            }
+        }
+        if (run == null || p.exitValue() != 0) {
+            throw new AssertionError(name + " failed (exit " + p.exitValue() + "):\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+        }
+        assertEquals(ROWS, run.get("read").asLong(), run.toString());
+        assertEquals(0, run.get("deferred").asLong(), run.toString());
+        return new Phase(name, wall, run.get("durationMs").asLong() / 1000.0, run.get("read").asLong(), heap, cpu);
+    }
+
+    /** One profile-import request per row, paced to the endpoint's documented burst, for a fixed sample. */
+    private double baseline(KlaviyoStandIn klaviyo) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        KlaviyoTransport transport = request -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(klaviyo.baseUrl() + request.pathAndQuery()))
+                    .header("Authorization", "Klaviyo-API-Key " + klaviyo.apiKey())
+                    .header("revision", "2026-07-15")
+                    .header("Accept", "application/vnd.api+json")
+                    .timeout(Duration.ofSeconds(30));
+            if (request.body() != null) {
+                b.header("Content-Type", "application/vnd.api+json")
+                        .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
+            } else {
+                b.method(request.method(), HttpRequest.BodyPublishers.noBody());
+            }
+            try {
+                HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                return new KlaviyoResponse(r.statusCode(), Map.of(), r.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        };
+        ProfileImports imports = new ProfileImports(new KlaviyoApi(transport, JSON, RetryPolicy.defaults()), JSON);
+        long intervalNanos = 1_000_000_000L / RateLimitBucket.PROFILE_IMPORT.burstPerSecond();
+        long start = System.nanoTime();
+        for (int i = 0; i < BASELINE_SAMPLE; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            var profile = JSON.createObjectNode();
+            profile.put("type", "profile");
+            profile.putObject("attributes").put("external_id", "baseline-" + i)
+                    .put("email", "baseline" + i + "@example.com");
+            imports.upsert(profile);
+        }
+        return BASELINE_SAMPLE / ((System.nanoTime() - start) / 1e9);
+    }
+}
