@@ -59,6 +59,8 @@ class CoreSyncEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // every test starts from a warehouse that never synced (no fingerprints, no history)
+        warehouse.execute("drop schema if exists klaviyo_sync cascade");
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(2);
         cli = new CliHarness(work)

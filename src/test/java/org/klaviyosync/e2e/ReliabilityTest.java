@@ -74,6 +74,8 @@ class ReliabilityTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // every test starts from a warehouse that never synced (no fingerprints, no history)
+        warehouse.execute("drop schema if exists klaviyo_sync cascade");
         klaviyo.reset();
         klaviyo.setRateLimitsEnabled(true);
         cli = new CliHarness(work)
@@ -191,7 +193,9 @@ class ReliabilityTest {
                 throw new IllegalStateException(e);
             }
         });
-        while (klaviyo.count("POST", "/api/profile-bulk-import-jobs") < 2) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (klaviyo.count("POST", "/api/profile-bulk-import-jobs") < 2 && !run.isDone()) {
+            assertTrue(System.nanoTime() < deadline, "the run never reached its second bulk job");
             Thread.sleep(20);
         }
         app.close();

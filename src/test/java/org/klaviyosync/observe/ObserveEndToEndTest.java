@@ -62,7 +62,9 @@ class ObserveEndToEndTest {
     }
 
     @BeforeEach
-    void resetStandIn() {
+    void resetStandIn() throws Exception {
+        // each test starts from a warehouse that never synced, so its first run sends
+        warehouse.execute("drop schema if exists klaviyo_sync cascade");
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
     }
