@@ -8,7 +8,8 @@ import org.klaviyosync.config.SyncDefinition;
 
 /**
  * The hash of what decides a sync's payloads besides the data: identifier, identifier column,
- * properties, list column, lists and createLists (and the version of the fingerprint format).
+ * properties, list column, lists, createLists, nulls and phoneRegion (and the version of the
+ * fingerprint format).
  * When it changes, the sync's stored fingerprints no longer say anything and every row is sent.
  */
 public final class MappingHash {
@@ -29,6 +30,8 @@ public final class MappingHash {
         append(s, sync.listColumn() == null ? "" : sync.listColumn());
         append(s, String.join("\u0001", sync.lists()));
         append(s, String.valueOf(sync.createLists()));
+        append(s, String.valueOf(sync.nulls()));
+        append(s, sync.phoneRegion() == null ? "" : String.valueOf(sync.phoneRegion()));
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
             long value = 0;

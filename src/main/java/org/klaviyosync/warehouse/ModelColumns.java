@@ -47,9 +47,7 @@ public final class ModelColumns {
                 }
                 throw new SQLException(ModelErrors.describe(inner, e, PROBE_PREFIX.length()), e.getSQLState(), e);
             } finally {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
+                rollbackQuietly(c);
             }
         }
     }
@@ -60,5 +58,16 @@ public final class ModelColumns {
             s = s.substring(0, s.length() - 1).strip();
         }
         return s;
+    }
+
+    /** Ends the probe's read-only transaction; a connection the pool already closed has nothing to undo. */
+    private static void rollbackQuietly(Connection c) {
+        try {
+            if (!c.isClosed() && !c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the probe's own error, if any, is the one worth reporting
+        }
     }
 }

@@ -52,6 +52,8 @@ class DuckDbEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // every test starts with bookkeeping that never synced (no fingerprints, no history)
+        state.execute("drop schema if exists klaviyo_sync cascade");
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
         cli = new CliHarness(work)

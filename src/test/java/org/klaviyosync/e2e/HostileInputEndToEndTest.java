@@ -82,6 +82,8 @@ class HostileInputEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // every test starts with bookkeeping that never synced (no fingerprints, no history)
+        warehouse.execute("drop schema if exists klaviyo_sync cascade");
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
         cli = new CliHarness(work)

@@ -70,6 +70,8 @@ class MariaDbEndToEndTest {
     @BeforeEach
     void setUp() throws Exception {
         Assumptions.assumeTrue(mariadb != null, () -> "MariaDB end-to-end tests skipped: " + skipReason);
+        // every test starts with bookkeeping that never synced (no fingerprints, no history)
+        state.execute("drop schema if exists klaviyo_sync cascade");
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
         cli = new CliHarness(work)

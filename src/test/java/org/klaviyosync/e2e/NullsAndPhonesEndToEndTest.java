@@ -56,6 +56,8 @@ class NullsAndPhonesEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // every test starts with bookkeeping that never synced (no fingerprints, no history)
+        warehouse.execute("drop schema if exists klaviyo_sync cascade");
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
         warehouse.execute("drop table if exists people",

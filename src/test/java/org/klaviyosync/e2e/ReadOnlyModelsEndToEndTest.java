@@ -50,6 +50,8 @@ class ReadOnlyModelsEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // every test starts with bookkeeping that never synced (no fingerprints, no history)
+        warehouse.execute("drop schema if exists klaviyo_sync cascade");
         cli = new CliHarness(work)
                 .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
                 .env("KLAVIYO_API_KEY", klaviyo.apiKey())
@@ -77,10 +79,22 @@ class ReadOnlyModelsEndToEndTest {
         assertEquals(0, count("select count(*) from pg_tables where tablename = 'stolen'"));
     }
 
+    @Test
+    void aWriteHiddenInAWithClauseIsRefusedAtStartUpAndChangesNothing() throws Exception {
+        cli.sync("sneaky-with", "model",
+                "with gone as (delete from customers returning *) select customer_id as id from gone",
+                "identifier", "external_id", "identifierColumn", "id", "properties", "*", "lists", "L");
+
+        CliHarness.Result r = cli.run("run", "--json", "sneaky-with");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("sync 'sneaky-with'") && r.err().contains("models run read-only"), r.err());
+        assertEquals(50, count("select count(*) from customers"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "select w::text as id from wipe_customers() as w",
-        "with gone as (delete from customers returning *) select customer_id as id from gone",
     })
     void aWriteTheProbeCannotSeeFailsInTheReadOnlyTransaction(String model) throws Exception {
         cli.sync("sneaky", "model", model, "identifier", "external_id",
