@@ -43,6 +43,8 @@ class CliCommandsTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // the stand-in starts empty, so the bookkeeping does too: no fingerprints from an earlier test
+        warehouse.execute("drop schema if exists klaviyo_sync cascade");
         klaviyo.reset();
         cli = new CliHarness(work).env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
                 .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
