@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -o -q test -Dtest=IncrementalBenchmark -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dbench.rows="${ROWS:-1000000}" -DargLine="-Dbench.rows=${ROWS:-1000000}"
+  -Dbench.rows="${ROWS:-1000000}" -Dbench.argLine="-Dbench.rows=${ROWS:-1000000}"
 cat target/incremental-benchmark.txt

@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 ROWS="${ROWS:-1000000}"
 HEAP="${HEAP:-256m}"
 mvn -B -o -q test -Dtest=SyncBenchmark -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
-  -DargLine="-Duser.timezone=UTC -Dbench.rows=${ROWS} -Dbench.heap=${HEAP}"
+  -Dbench.argLine="-Dbench.rows=${ROWS} -Dbench.heap=${HEAP}"
 cat target/sync-benchmark.txt
