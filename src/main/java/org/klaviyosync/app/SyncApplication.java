@@ -371,8 +371,7 @@ public final class SyncApplication implements AutoCloseable {
     /** As {@link #runNow(String)}, full or replaying some rows as {@code options} say. */
     public RunSummary runNow(String syncId, RunOptions options) throws Exception {
         if (!syncs.containsKey(syncId)) {
-            throw new IllegalArgumentException("no sync named '" + syncId + "'; the syncs are "
-                    + String.join(", ", syncs.keySet()));
+            throw new IllegalArgumentException(unknownSync(syncId));
         }
         CamelContext camel = main.getCamelContext();
         Route route = camel.getRoute(syncId);
@@ -396,6 +395,11 @@ public final class SyncApplication implements AutoCloseable {
                     error != null ? error : e != null ? e.getMessage() : "the run did not start", null);
         }
         return summary;
+    }
+
+    /** What to tell a user who named a sync that does not exist. */
+    public String unknownSync(String syncId) {
+        return "no sync named '" + syncId + "'; the syncs are " + String.join(", ", syncs.keySet());
     }
 
     public Map<String, SyncDefinition> syncs() {

@@ -32,7 +32,7 @@ final class PreviewCommand {
     int execute(String syncId, int limit, boolean asJson, PrintStream out, PrintStream err) throws Exception {
         SyncDefinition sync = app.syncs().get(syncId);
         if (sync == null) {
-            err.println("error: no sync named '" + syncId + "'; the syncs are " + String.join(", ", app.syncs().keySet()));
+            err.println("error: " + app.unknownSync(syncId));
             return ExitCodes.CONFIGURATION;
         }
         ProfilePayloadMapper mapper = new ProfilePayloadMapper(sync, json);

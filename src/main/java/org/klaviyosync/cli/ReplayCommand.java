@@ -29,7 +29,7 @@ final class ReplayCommand {
     int execute(String syncId, Optional<Long> requestedRun, boolean asJson, PrintStream out, PrintStream err)
             throws Exception {
         if (!app.syncs().containsKey(syncId)) {
-            err.println("error: no sync named '" + syncId + "'; the syncs are " + String.join(", ", app.syncs().keySet()));
+            err.println("error: " + app.unknownSync(syncId));
             return ExitCodes.CONFIGURATION;
         }
         Optional<Long> runId = RejectionsCommand.resolveRun(app, syncId, requestedRun, err, RowOutcome.REJECTED);

@@ -28,7 +28,7 @@ final class RunCommand {
         List<String> ids = syncIds.isEmpty() ? new ArrayList<>(app.syncs().keySet()) : syncIds;
         for (String id : ids) {
             if (!app.syncs().containsKey(id)) {
-                err.println("error: no sync named '" + id + "'; the syncs are " + String.join(", ", app.syncs().keySet()));
+                err.println("error: " + app.unknownSync(id));
                 return ExitCodes.CONFIGURATION;
             }
         }

@@ -140,23 +140,14 @@ public final class BulkImportJobs {
     /** All per-profile errors of a job, following every cursor page. */
     public List<ImportError> importErrors(String jobId) {
         List<ImportError> out = new ArrayList<>();
-        String next = KlaviyoPaths.importErrors(jobId, KlaviyoPaths.JOB_PAGE_SIZE);
-        while (next != null) {
-            KlaviyoResponse r = api.send(KlaviyoRequest.get(next, RateLimitBucket.BULK_JOB_READ));
-            if (r.status() != 200) {
-                throw new KlaviyoRequestException("reading import errors of job " + jobId + " failed: "
-                        + ApiErrors.summarize(r, json), r.status(), ApiErrors.parse(r.body(), json));
-            }
-            JsonNode page = api.readJson(r, "GET import errors");
-            for (JsonNode e : page.path("data")) {
-                JsonNode a = e.path("attributes");
-                JsonNode payload = a.get("original_payload");
-                out.add(new ImportError(text(e.get("id")), text(a.get("code")), text(a.get("title")),
-                        text(a.get("detail")), text(a.path("source").get("pointer")),
-                        payload == null || payload.isNull() ? null : payload));
-            }
-            next = nextLink(page);
-        }
+        api.forEachItem(KlaviyoPaths.importErrors(jobId, KlaviyoPaths.JOB_PAGE_SIZE), RateLimitBucket.BULK_JOB_READ,
+                "reading import errors of job " + jobId, "GET import errors", e -> {
+                    JsonNode a = e.path("attributes");
+                    JsonNode payload = a.get("original_payload");
+                    out.add(new ImportError(text(e.get("id")), text(a.get("code")), text(a.get("title")),
+                            text(a.get("detail")), text(a.path("source").get("pointer")),
+                            payload == null || payload.isNull() ? null : payload));
+                });
         return out;
     }
 
@@ -328,11 +319,6 @@ public final class BulkImportJobs {
                 return null;
             }
         }
-    }
-
-    private static String nextLink(JsonNode page) {
-        JsonNode link = page.path("links").path("next");
-        return link.isTextual() && !link.asText().isBlank() ? KlaviyoPaths.relativize(link.asText()) : null;
     }
 
     private static String text(JsonNode node) {

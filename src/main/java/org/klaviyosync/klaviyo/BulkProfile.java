@@ -3,6 +3,7 @@ package org.klaviyosync.klaviyo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,11 @@ public record BulkProfile(String rowKey, byte[] json) {
 
     public BulkProfile(String rowKey, ObjectNode profile) {
         this(rowKey, serialize(Objects.requireNonNull(profile, "profile")));
+    }
+
+    /** The row keys of {@code profiles}, in order. */
+    public static List<String> rowKeys(List<BulkProfile> profiles) {
+        return profiles.stream().map(BulkProfile::rowKey).toList();
     }
 
     private static byte[] serialize(ObjectNode profile) {

@@ -331,6 +331,29 @@ public class KlaviyoApi {
     }
 
     /** Reads a response body as JSON, or throws {@link KlaviyoRequestException} naming the call. */
+    /**
+     * Reads a paged collection: GETs {@code firstPage}, hands each element of {@code data} to
+     * {@code onItem}, and follows {@code links.next} until there is none. A page that is not a 200
+     * throws {@link KlaviyoRequestException} with "{@code failure} failed: ...".
+     *
+     * @param endpoint how the endpoint is named if an answer is not readable JSON
+     */
+    void forEachItem(String firstPage, RateLimitBucket bucket, String failure, String endpoint,
+            Consumer<JsonNode> onItem) {
+        String next = firstPage;
+        while (next != null) {
+            KlaviyoResponse r = send(KlaviyoRequest.get(next, bucket));
+            if (r.status() != 200) {
+                throw new KlaviyoRequestException(failure + " failed: " + ApiErrors.summarize(r, json), r.status(),
+                        ApiErrors.parse(r.body(), json));
+            }
+            JsonNode page = readJson(r, endpoint);
+            page.path("data").forEach(onItem);
+            JsonNode link = page.path("links").path("next");
+            next = link.isTextual() && !link.asText().isBlank() ? KlaviyoPaths.relativize(link.asText()) : null;
+        }
+    }
+
     JsonNode readJson(KlaviyoResponse response, String what) {
         try {
             JsonNode node = json.readTree(response.body());

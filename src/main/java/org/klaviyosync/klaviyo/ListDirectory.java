@@ -133,22 +133,12 @@ public final class ListDirectory {
     /** Ids of all lists whose name is exactly {@code name}, following every page. */
     private List<String> idsNamed(String name) {
         List<String> ids = new ArrayList<>();
-        String next = KlaviyoPaths.listsNamed(name);
-        while (next != null) {
-            KlaviyoResponse r = api.send(KlaviyoRequest.get(next, RateLimitBucket.LIST_READ));
-            if (r.status() != 200) {
-                throw new KlaviyoRequestException("looking up list '" + name + "' failed: "
-                        + ApiErrors.summarize(r, json), r.status(), ApiErrors.parse(r.body(), json));
-            }
-            JsonNode page = api.readJson(r, "GET /api/lists");
-            for (JsonNode list : page.path("data")) {
-                if (name.equals(list.path("attributes").path("name").asText(null))) {
-                    ids.add(list.path("id").asText());
-                }
-            }
-            JsonNode link = page.path("links").path("next");
-            next = link.isTextual() && !link.asText().isBlank() ? KlaviyoPaths.relativize(link.asText()) : null;
-        }
+        api.forEachItem(KlaviyoPaths.listsNamed(name), RateLimitBucket.LIST_READ, "looking up list '" + name + "'",
+                "GET /api/lists", list -> {
+                    if (name.equals(list.path("attributes").path("name").asText(null))) {
+                        ids.add(list.path("id").asText());
+                    }
+                });
         return ids;
     }
 

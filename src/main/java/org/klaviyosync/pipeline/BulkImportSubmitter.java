@@ -32,9 +32,7 @@ public final class BulkImportSubmitter implements Processor {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
         ProfileBatch batch = exchange.getMessage().getBody(ProfileBatch.class);
         if (run.failed()) {
-            for (BulkProfile p : batch.profiles()) {
-                run.partDeferred(p.rowKey(), "not sent: the run failed: " + run.failure());
-            }
+            run.partsDeferred(batch.rowKeys(), "not sent: the run failed: " + run.failure());
             return;
         }
         BulkSubmission submission = jobs.submit(batch.profiles(), batch.list());
@@ -42,8 +40,7 @@ public final class BulkImportSubmitter implements Processor {
             run.partRejected(rejected.rowKey(), rejected.code(), rejected.detail());
         }
         for (SubmittedJob job : submission.jobs()) {
-            run.addPendingJob(new SyncRun.PendingJob(job.jobId(), batch.list(),
-                    job.profiles().stream().map(BulkProfile::rowKey).toList()));
+            run.addPendingJob(new SyncRun.PendingJob(job.jobId(), batch.list(), BulkProfile.rowKeys(job.profiles())));
         }
         while (run.pendingJobCount() > maxPendingJobs) {
             settler.settleOldest(run);

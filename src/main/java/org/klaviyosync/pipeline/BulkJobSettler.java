@@ -57,17 +57,13 @@ public final class BulkJobSettler implements Processor {
         try {
             outcome = jobs.awaitCompletion(job.jobId(), pollInterval, timeout);
         } catch (Exception e) {
-            for (String rowKey : job.rowKeys()) {
-                run.partDeferred(rowKey, "bulk job " + job.jobId() + " outcome unknown: " + e.getMessage());
-            }
+            run.partsDeferred(job.rowKeys(), "bulk job " + job.jobId() + " outcome unknown: " + e.getMessage());
             throw e;
         }
         if (outcome.timedOut() || !JobState.COMPLETE.equals(outcome.state().status())) {
             String how = outcome.timedOut() ? "did not complete within " + timeout.toMinutes() + " minutes"
                     : "ended " + outcome.state().status();
-            for (String rowKey : job.rowKeys()) {
-                run.partDeferred(rowKey, "bulk job " + job.jobId() + " " + how);
-            }
+            run.partsDeferred(job.rowKeys(), "bulk job " + job.jobId() + " " + how);
             return;
         }
         String identifier = run.sync().identifier().attribute();

@@ -4,7 +4,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.ApiErrors;
-import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.klaviyo.KlaviyoAuthException;
 import org.klaviyosync.run.ProfileBatch;
 import org.klaviyosync.run.SyncRun;
@@ -40,9 +39,7 @@ public final class DeadLetterRecorder implements Processor {
         }
         LOG.warn("Sync '{}' run {}: a batch of {} profiles for list {} was not delivered and is deferred: {}",
                 run.syncId(), run.runId(), batch.size(), batch.list(), reason);
-        for (BulkProfile p : batch.profiles()) {
-            run.partDeferred(p.rowKey(), "not delivered: " + reason);
-        }
+        run.partsDeferred(batch.rowKeys(), "not delivered: " + reason);
         if (cause instanceof KlaviyoAuthException) {
             run.fail(reason);
         } else if (outage.getAsBoolean()) {

@@ -47,8 +47,6 @@ public final class DryRunRecorder implements Processor {
                 StandardOpenOption.APPEND)) {
             w.write(json.writeValueAsString(line));
             w.write('\n');
-        }
-        try (Writer w = Files.newBufferedWriter(fileFor(run), StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
             for (BulkProfile p : batch.profiles()) {
                 ObjectNode clear = run.nullClears().take(p.rowKey());
                 if (clear != null) {
@@ -62,8 +60,6 @@ public final class DryRunRecorder implements Processor {
                 }
             }
         }
-        for (BulkProfile p : batch.profiles()) {
-            run.partDeferred(p.rowKey(), "dry run: nothing was sent");
-        }
+        run.partsDeferred(batch.rowKeys(), "dry run: nothing was sent");
     }
 }

@@ -2,7 +2,6 @@ package org.klaviyosync.pipeline;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.run.ProfileBatch;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.run.RunSummary;
@@ -28,15 +27,11 @@ public final class RunFinisher implements Processor {
         }
         String reason = run.failed() ? "not sent: the run failed: " + run.failure() : "not sent: the run ended early";
         for (ProfileBatch batch : run.batcher().flush()) {
-            for (BulkProfile p : batch.profiles()) {
-                run.partDeferred(p.rowKey(), reason);
-            }
+            run.partsDeferred(batch.rowKeys(), reason);
         }
         SyncRun.PendingJob job;
         while ((job = run.nextPendingJob()) != null) {
-            for (String rowKey : job.rowKeys()) {
-                run.partDeferred(rowKey, "bulk job " + job.jobId() + " was not awaited: " + reason);
-            }
+            run.partsDeferred(job.rowKeys(), "bulk job " + job.jobId() + " was not awaited: " + reason);
         }
         run.deferInFlight(reason);
         RunSummary summary = runs.close(run);

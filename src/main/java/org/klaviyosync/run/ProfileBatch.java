@@ -20,4 +20,8 @@ public record ProfileBatch(String list, List<BulkProfile> profiles, long bytes) 
     public int size() {
         return profiles.size();
     }
+
+    public List<String> rowKeys() {
+        return BulkProfile.rowKeys(profiles);
+    }
 }

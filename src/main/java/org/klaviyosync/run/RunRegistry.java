@@ -15,6 +15,7 @@ import org.klaviyosync.state.FingerprintStore;
 import org.klaviyosync.state.RunRecord;
 import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
+import org.klaviyosync.warehouse.ModelColumns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -244,11 +245,7 @@ public final class RunRegistry {
 
     /** The SQL the run executes: the model without a trailing semicolon. */
     public String modelSql(SyncDefinition sync) {
-        String s = sync.modelSql().strip();
-        while (s.endsWith(";")) {
-            s = s.substring(0, s.length() - 1).strip();
-        }
-        return s;
+        return ModelColumns.stripTrailingSemicolon(sync.modelSql());
     }
 
     /** Stores the run's pending row results (called as they pile up, and at the end). */

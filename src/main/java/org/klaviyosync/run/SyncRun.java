@@ -160,6 +160,13 @@ public final class SyncRun {
         part(key, RowOutcome.DEFERRED, null, reason);
     }
 
+    /** Defers one part of each of these rows (a batch or a job that will not be settled). */
+    public void partsDeferred(List<String> keys, String reason) {
+        for (String key : keys) {
+            partDeferred(key, reason);
+        }
+    }
+
     private void part(String key, RowOutcome outcome, String code, String reason) {
         InFlightRow row = inFlight.get(key);
         if (row == null) {

@@ -52,7 +52,8 @@ public final class ModelColumns {
         }
     }
 
-    static String stripTrailingSemicolon(String sql) {
+    /** The model as a statement to run or wrap: without trailing semicolons. */
+    public static String stripTrailingSemicolon(String sql) {
         String s = sql.strip();
         while (s.endsWith(";")) {
             s = s.substring(0, s.length() - 1).strip();
