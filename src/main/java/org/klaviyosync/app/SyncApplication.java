@@ -164,7 +164,9 @@ public final class SyncApplication implements AutoCloseable {
                             + connections.describeWarehouse() + ") did not answer: " + e.getMessage();
                     LOG.warn(note);
                     columnCheckNotes.add(note);
-                    return;
+                    // the warehouse is not answering: the other models cannot be checked either, but the
+                    // problems found so far must still stop start-up
+                    break;
                 }
                 problems.add(ModelColumnCheck.describeModelError(sync, e));
             }
