@@ -43,8 +43,7 @@ class CliCommandsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        // every test starts from a warehouse that never synced (no fingerprints, no history)
-        warehouse.execute("drop schema if exists klaviyo_sync cascade");
+        warehouse.forgetSyncs();
         klaviyo.reset();
         cli = new CliHarness(work).env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
                 .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());

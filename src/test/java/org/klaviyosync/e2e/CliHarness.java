@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.klaviyosync.cli.Cli;
+import org.klaviyosync.standin.KlaviyoStandIn;
 
 /**
  * Runs the command line in-process, from the project root, with an environment of the test's
@@ -27,6 +28,15 @@ public final class CliHarness {
         env.put("SYNCS_DIR", syncsDir.toString());
         env.put("DRY_RUN_DIR", workDir.resolve("dry-run").toString());
         env.put("KLAVIYO_JOB_POLL_INTERVAL_MS", "20");
+    }
+
+    /** A harness whose runs read {@code warehouse} and send to {@code klaviyo} with its key. */
+    public static CliHarness connectedTo(Path workDir, TestWarehouse warehouse, KlaviyoStandIn klaviyo)
+            throws IOException {
+        return new CliHarness(workDir)
+                .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
+                .env("KLAVIYO_API_KEY", klaviyo.apiKey())
+                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
     }
 
     public CliHarness env(String name, String value) {

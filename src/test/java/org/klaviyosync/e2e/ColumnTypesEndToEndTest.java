@@ -129,10 +129,7 @@ class ColumnTypesEndToEndTest {
         }
         sql.append(" from (").append(model).append(") m");
 
-        CliHarness cli = new CliHarness(work)
-                .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
+        CliHarness cli = CliHarness.connectedTo(work, warehouse, klaviyo);
         cli.sync("types", "model", sql.toString(), "identifier", "external_id", "identifierColumn", "id",
                 "properties", "*", "lists", "types");
 

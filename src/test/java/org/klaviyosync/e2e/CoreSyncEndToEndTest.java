@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,14 +58,10 @@ class CoreSyncEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        // every test starts from a warehouse that never synced (no fingerprints, no history)
-        warehouse.execute("drop schema if exists klaviyo_sync cascade");
+        warehouse.forgetSyncs();
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(2);
-        cli = new CliHarness(work)
-                .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
+        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
     }
 
     @Test
@@ -267,10 +262,5 @@ class CoreSyncEndToEndTest {
             }
             return out;
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Set<String> set(String... s) {
-        return new HashSet<>(List.of(s));
     }
 }

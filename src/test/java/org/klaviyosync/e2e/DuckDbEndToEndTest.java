@@ -52,8 +52,7 @@ class DuckDbEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        // every test starts with bookkeeping that never synced (no fingerprints, no history)
-        state.execute("drop schema if exists klaviyo_sync cascade");
+        state.forgetSyncs();
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
         cli = new CliHarness(work)

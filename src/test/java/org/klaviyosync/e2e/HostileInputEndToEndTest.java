@@ -82,14 +82,10 @@ class HostileInputEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        // every test starts with bookkeeping that never synced (no fingerprints, no history)
-        warehouse.execute("drop schema if exists klaviyo_sync cascade");
+        warehouse.forgetSyncs();
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
-        cli = new CliHarness(work)
-                .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
+        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
     }
 
     @Test

@@ -47,10 +47,7 @@ class IncrementalBenchmark {
         try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
             klaviyo.setRateLimitsEnabled(false);
             klaviyo.setJobPollsUntilComplete(1);
-            CliHarness cli = new CliHarness(work)
-                    .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                    .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                    .env("KLAVIYO_BASE_URL", klaviyo.baseUrl())
+            CliHarness cli = CliHarness.connectedTo(work, warehouse, klaviyo)
                     .env("KLAVIYO_MAX_PENDING_JOBS", "4");
             cli.sync("bench", "model", MODEL, "identifier", "external_id", "identifierColumn", "id",
                     "properties", "email=email,plan=plan,score=score", "lists", "Bench");

@@ -53,10 +53,7 @@ class IncrementalSyncEndToEndTest {
         warehouse.execute("create table people (id text, email text, plan text)",
                 "insert into people select 'p-' || g, 'person' || g || '@example.com', 'basic' from generate_series(1, "
                         + ROWS + ") g");
-        cli = new CliHarness(work)
-                .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
+        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
         peopleSync("email=email,plan=plan");
     }
 

@@ -39,10 +39,7 @@ class KilledRunEndToEndTest {
         try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
             klaviyo.setJobPollsUntilComplete(2);
             klaviyo.faults().delay(Duration.ofMillis(25));
-            CliHarness cli = new CliHarness(work)
-                    .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                    .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                    .env("KLAVIYO_BASE_URL", klaviyo.baseUrl())
+            CliHarness cli = CliHarness.connectedTo(work, warehouse, klaviyo)
                     .env("KLAVIYO_BATCH_MAX_PROFILES", "50")
                     .env("KLAVIYO_MAX_PENDING_JOBS", "1")
                     .env("STATE_FINGERPRINT_BATCH_SIZE", "50");

@@ -70,8 +70,7 @@ class MariaDbEndToEndTest {
     @BeforeEach
     void setUp() throws Exception {
         Assumptions.assumeTrue(mariadb != null, () -> "MariaDB end-to-end tests skipped: " + skipReason);
-        // every test starts with bookkeeping that never synced (no fingerprints, no history)
-        state.execute("drop schema if exists klaviyo_sync cascade");
+        state.forgetSyncs();
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
         cli = new CliHarness(work)

@@ -56,8 +56,7 @@ class NullsAndPhonesEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        // every test starts with bookkeeping that never synced (no fingerprints, no history)
-        warehouse.execute("drop schema if exists klaviyo_sync cascade");
+        warehouse.forgetSyncs();
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
         warehouse.execute("drop table if exists people",
@@ -68,10 +67,7 @@ class NullsAndPhonesEndToEndTest {
                         + " ('p2', '+44 20 7946 0958', 'Bob', 'London', 'silver', 7),"
                         + " ('p3', '+15005550006', 'Cy', 'Austin', 'bronze', 1),"
                         + " ('p4', '555', 'Dee', 'Oslo', 'gold', 2)");
-        cli = new CliHarness(work)
-                .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
+        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
     }
 
     private JsonNode run(String nulls) throws Exception {

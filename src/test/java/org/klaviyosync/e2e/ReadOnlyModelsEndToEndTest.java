@@ -50,12 +50,8 @@ class ReadOnlyModelsEndToEndTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        // every test starts with bookkeeping that never synced (no fingerprints, no history)
-        warehouse.execute("drop schema if exists klaviyo_sync cascade");
-        cli = new CliHarness(work)
-                .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
+        warehouse.forgetSyncs();
+        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
     }
 
     @ParameterizedTest

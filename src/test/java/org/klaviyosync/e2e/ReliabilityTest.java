@@ -74,14 +74,10 @@ class ReliabilityTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        // every test starts from a warehouse that never synced (no fingerprints, no history)
-        warehouse.execute("drop schema if exists klaviyo_sync cascade");
+        warehouse.forgetSyncs();
         klaviyo.reset();
         klaviyo.setRateLimitsEnabled(true);
-        cli = new CliHarness(work)
-                .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl())
+        cli = CliHarness.connectedTo(work, warehouse, klaviyo)
                 .env("KLAVIYO_BATCH_MAX_PROFILES", String.valueOf(BATCH))
                 .env("KLAVIYO_RETRY_BASE_DELAY_MS", "20")
                 .env("KLAVIYO_RETRY_MAX_DELAY_MS", "200")

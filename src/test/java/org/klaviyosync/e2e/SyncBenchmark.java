@@ -64,10 +64,7 @@ class SyncBenchmark {
         double limitedRate;
         try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
             klaviyo.setJobPollsUntilComplete(1);
-            CliHarness cli = new CliHarness(work)
-                    .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                    .env("KLAVIYO_API_KEY", klaviyo.apiKey())
-                    .env("KLAVIYO_BASE_URL", klaviyo.baseUrl())
+            CliHarness cli = CliHarness.connectedTo(work, warehouse, klaviyo)
                     .env("KLAVIYO_JOB_POLL_INTERVAL_MS", "200");
             for (String id : List.of("at-limits", "lifted")) {
                 cli.sync(id, "model", MODEL, "identifier", "external_id", "identifierColumn", "id",

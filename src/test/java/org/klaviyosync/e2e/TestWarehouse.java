@@ -67,6 +67,11 @@ public final class TestWarehouse {
         return server().getDatabase("postgres", database);
     }
 
+    /** Drops the bookkeeping schema: the next run starts as if no sync ever ran here. */
+    public void forgetSyncs() throws SQLException {
+        execute("drop schema if exists klaviyo_sync cascade");
+    }
+
     public void execute(String... sql) throws SQLException {
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
             for (String q : sql) {

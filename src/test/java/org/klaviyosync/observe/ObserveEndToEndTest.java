@@ -64,8 +64,7 @@ class ObserveEndToEndTest {
 
     @BeforeEach
     void resetStandIn() throws Exception {
-        // each test starts from a warehouse that never synced, so its first run sends
-        warehouse.execute("drop schema if exists klaviyo_sync cascade");
+        warehouse.forgetSyncs();
         klaviyo.reset();
         klaviyo.setJobPollsUntilComplete(1);
     }
