@@ -3,11 +3,13 @@
 # JVM with -Xmx256m (HEAP=...), the Klaviyo stand-in in the test JVM. Prints wall time, rows/s,
 # peak heap and CPU time for the first run at Klaviyo's real limits, the first run with the limits
 # lifted, a no-change run, a 1%-changed run and a per-row profile-import baseline. The table is
-# also written to target/sync-benchmark.txt. Not part of `mvn test`.
+# also written to target/sync-benchmark.txt. Not part of `mvn test`. JFR=<dir> records each service
+# JVM with Java Flight Recorder into that directory (one file per run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS="${ROWS:-1000000}"
 HEAP="${HEAP:-256m}"
+JFR="${JFR:-}"
 mvn -B -o -q test -Dtest=SyncBenchmark -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dbench.argLine="-Dbench.rows=${ROWS} -Dbench.heap=${HEAP}"
+  -Dbench.argLine="-Dbench.rows=${ROWS} -Dbench.heap=${HEAP} -Dbench.jfr=${JFR}"
 cat target/sync-benchmark.txt

@@ -122,6 +122,13 @@ class SyncBenchmark {
 
     private Phase phase(String name, CliHarness cli, String syncId) throws Exception {
         Path log = work.resolve(syncId + "-" + System.nanoTime() + ".log");
+        String jfr = System.getProperty("bench.jfr", "");
+        if (!jfr.isEmpty()) {
+            // a flight recording of this phase's service JVM
+            Files.createDirectories(Path.of(jfr));
+            cli.env("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename="
+                    + Path.of(jfr).toAbsolutePath().resolve(name.replaceAll("[^A-Za-z0-9]+", "-") + ".jfr"));
+        }
         long start = System.nanoTime();
         Process p = ChildProcess.start(PeakHeapMain.class.getName(), HEAP, cli.env(), log, "run", "--json", syncId);
         if (!p.waitFor(90, TimeUnit.MINUTES)) {
