@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -39,10 +40,16 @@ import java.util.stream.Collectors;
  * When the POST fails without a usable answer (I/O error or server error), Klaviyo may still have
  * created the job. Before sending again, the newest jobs are listed and a job is taken as ours when
  * it was created after the first POST of this batch (less {@link #CLOCK_SKEW} for clock differences),
- * has the batch's {@code total_count}, and is not already known to this instance. Another process
- * submitting a batch of the same size to the same account in that window could be mistaken for ours;
- * since imports are upserts, the cost of either mistake is bounded (a profile imported twice, or a
- * batch whose job is tracked under another job's id).
+ * has the batch's {@code total_count}, and is not already known to this instance.
+ *
+ * <p>Batches are submitted from several threads at once, but never two of the same size: a POST
+ * waits while another of its size goes on (the batcher varies full batches' sizes slightly, so
+ * that this rarely happens). Every other job of that size this instance created is then known
+ * when the jobs are listed. A job of that size whose POST ended without an answer and without a
+ * claim (its retries ran out) may still turn up; while it could, a lost job of that size is not
+ * claimed and the batch is sent again (an import is an upsert: sending twice is harmless, tracking
+ * rows under a job that does not hold them is not). Another process submitting a batch of the same
+ * size to the same account in that window could still be mistaken for ours.
  *
  * <p>An exception from {@code submit} (auth, Klaviyo unavailable) may leave part of the profiles
  * submitted; resubmitting them is harmless because imports are upserts.
@@ -58,6 +65,13 @@ public final class BulkImportJobs {
     private final KlaviyoApi api;
     private final ObjectMapper json;
     private final Set<String> knownJobIds = ConcurrentHashMap.newKeySet();
+    /** One POST per batch size at a time. */
+    private final Map<Integer, ReentrantLock> sizeLocks = new ConcurrentHashMap<>();
+    /**
+     * Sizes of POSTs that ended without an answer or a claim, so that their job may exist
+     * unclaimed: until when such a job could be taken for another batch's.
+     */
+    private final Map<Integer, Instant> unclaimedSizes = new ConcurrentHashMap<>();
 
     public BulkImportJobs(KlaviyoApi api, ObjectMapper json) {
         this.api = Objects.requireNonNull(api, "api");
@@ -82,13 +96,7 @@ public final class BulkImportJobs {
             KlaviyoResponse r = answer.response();
             int status = r.status();
             if (status >= 200 && status < 300) {
-                String id = api.readJson(r, "POST " + KlaviyoPaths.BULK_IMPORT_JOBS).path("data").path("id").asText("");
-                if (id.isEmpty()) {
-                    throw new KlaviyoRequestException("Klaviyo accepted a bulk import job but sent no job id", status,
-                            List.of());
-                }
-                knownJobIds.add(id);
-                jobs.add(new SubmittedJob(id, batch));
+                jobs.add(new SubmittedJob(answer.jobId(), batch));
             } else if (status == 413) {
                 if (batch.size() == 1) {
                     rejected.add(new RejectedProfile(batch.get(0).rowKey(), "too_large",
@@ -191,27 +199,65 @@ public final class BulkImportJobs {
         return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
     }
 
-    private record Answer(String recoveredJobId, KlaviyoResponse response) {
+    /** Klaviyo's answer to a POST (with the job id it created, for a 2xx), or a lost job found by look-up. */
+    private record Answer(String recoveredJobId, KlaviyoResponse response, String jobId) {
     }
 
     private Answer post(List<BulkProfile> batch, String listId) {
         KlaviyoRequest request = KlaviyoRequest.post(KlaviyoPaths.BULK_IMPORT_JOBS, RateLimitBucket.BULK_IMPORT,
                 body(batch, listId));
-        Instant since = api.retryPolicy().clock().instant().minus(CLOCK_SKEW);
-        for (int attempt = 1; ; attempt++) {
+        ReentrantLock sameSize = sizeLocks.computeIfAbsent(batch.size(), n -> new ReentrantLock());
+        sameSize.lock();
+        try {
+            Clock clock = api.retryPolicy().clock();
+            Instant since = clock.instant().minus(CLOCK_SKEW);
+            boolean mayLeaveJob = false;
             try {
-                return new Answer(null, api.sendOnce(request));
-            } catch (KlaviyoUnavailableException e) {
-                if (!e.outcomeUnknown() || attempt >= api.retryPolicy().maxAttempts()) {
-                    throw e;
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        return sendAndRegister(request);
+                    } catch (KlaviyoUnavailableException e) {
+                        if (!e.outcomeUnknown() || attempt >= api.retryPolicy().maxAttempts()) {
+                            mayLeaveJob |= e.outcomeUnknown();
+                            throw e;
+                        }
+                        mayLeaveJob = true;
+                        api.waitBeforeResend(attempt);
+                        Instant unclaimedUntil = unclaimedSizes.get(batch.size());
+                        if (unclaimedUntil == null || unclaimedUntil.isBefore(clock.instant())) {
+                            Optional<String> existing = unclaimedJobSince(since, batch.size());
+                            if (existing.isPresent()) {
+                                mayLeaveJob = false;
+                                return new Answer(existing.get(), null, existing.get());
+                            }
+                        }
+                    }
                 }
-                api.waitBeforeResend(attempt);
-                Optional<String> existing = unclaimedJobSince(since, batch.size());
-                if (existing.isPresent()) {
-                    return new Answer(existing.get(), null);
+            } finally {
+                if (mayLeaveJob) {
+                    // ended without claiming what a lost POST may have created: keep that job unclaimed
+                    unclaimedSizes.merge(batch.size(), clock.instant().plus(CLOCK_SKEW.multipliedBy(2)),
+                            (a, b) -> a.isAfter(b) ? a : b);
                 }
             }
+        } finally {
+            sameSize.unlock();
         }
+    }
+
+    /** One POST; a 2xx answer's job id is known before the next POST of the same size. */
+    private Answer sendAndRegister(KlaviyoRequest request) {
+        KlaviyoResponse r = api.sendOnce(request);
+        if (r.status() < 200 || r.status() >= 300) {
+            return new Answer(null, r, null);
+        }
+        String id = api.readJson(r, "POST " + KlaviyoPaths.BULK_IMPORT_JOBS).path("data").path("id").asText("");
+        if (id.isEmpty()) {
+            throw new KlaviyoRequestException("Klaviyo accepted a bulk import job but sent no job id", r.status(),
+                    List.of());
+        }
+        knownJobIds.add(id);
+        return new Answer(null, r, id);
     }
 
     /** The newest job created since {@code since} with {@code totalCount} profiles not known yet; claims it. */

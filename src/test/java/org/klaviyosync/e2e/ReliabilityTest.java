@@ -146,8 +146,8 @@ class ReliabilityTest {
     void aJobCreatedBehindA5xxIsFoundAndNotSubmittedTwice() throws Exception {
         klaviyo.faults().seed(5).bulkJobCreatedThenServerError(0.5);
         JsonNode run = runOnce();
-        assertEquals("completed", run.get("status").asText());
-        assertEquals(0, run.get("deferred").asLong());
+        assertEquals("completed", run.get("status").asText(), run.toString());
+        assertEquals(0, run.get("deferred").asLong(), run.toString());
         assertStandInEqualsModel();
         Map<String, Long> membersPerList = new HashMap<>();
         expectedLists.values().forEach(ls -> ls.forEach(l -> membersPerList.merge(l, 1L, Long::sum)));
