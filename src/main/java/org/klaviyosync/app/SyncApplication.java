@@ -53,6 +53,9 @@ import org.klaviyosync.pipeline.NullClearer;
 import org.klaviyosync.pipeline.ExchangeKeys;
 import org.klaviyosync.pipeline.ModelRows;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
+import org.klaviyosync.pipeline.MappingWorkers;
+import org.klaviyosync.pipeline.FingerprintCommits;
+import org.klaviyosync.pipeline.BatchDeliveries;
 import org.klaviyosync.pipeline.ProfileRouter;
 import org.klaviyosync.pipeline.RunFailer;
 import org.klaviyosync.pipeline.RunFinisher;
@@ -98,6 +101,7 @@ public final class SyncApplication implements AutoCloseable {
     private Main main;
     private KlaviyoApi klaviyo;
     private DryRunRecorder dryRunRecorder;
+    private MappingWorkers mappingWorkers;
     private List<String> columnCheckNotes = new ArrayList<>();
     private PrometheusMeterRegistry meters;
     private RunProgressLogger progress;
@@ -200,7 +204,7 @@ public final class SyncApplication implements AutoCloseable {
             props.setProperty("camel.component.quartz.auto-start-scheduler", "false");
         }
         for (String key : new String[] {"klaviyo.base-url", "klaviyo.revision", "klaviyo.connect-timeout-ms",
-            "klaviyo.response-timeout-ms"}) {
+            "klaviyo.response-timeout-ms", "klaviyo.submit-threads", "klaviyo.submit-queue"}) {
             settings.get(key).ifPresent(v -> props.setProperty(key, v));
         }
         // the route's statement fetch size follows the engine's streaming rule (MySQL's driver wants Integer.MIN_VALUE)
@@ -240,12 +244,18 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("modelDataSource", connections.models());
         main.bind("modelRowMapper", new ModelRowMapper(json));
         main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models())));
-        main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json));
-        main.bind("profileRouter", new ProfileRouter(runs, settings.getInt("state.fingerprint-batch-size", 1000)));
+        mappingWorkers = new MappingWorkers(settings.getInt("pipeline.mapping-threads",
+                Runtime.getRuntime().availableProcessors()));
+        main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json, mappingWorkers));
+        FingerprintCommits commits = new FingerprintCommits(runs, settings.getInt("state.fingerprint-batch-size", 10_000));
+        main.bind("profileRouter", new ProfileRouter(runs, commits));
         main.bind("batchFlusher", new BatchFlusher());
-        main.bind("modelRows", new ModelRows());
+        main.bind("modelRows", new ModelRows(settings.getInt("pipeline.chunk-rows", 1000)));
         main.bind("runFailer", new RunFailer());
-        main.bind("runFinisher", new RunFinisher(runs));
+        BatchDeliveries deliveries = new BatchDeliveries(
+                Duration.ofSeconds(settings.getLong("shutdown.grace-seconds", 30)));
+        main.bind("batchDeliveries", deliveries);
+        main.bind("runFinisher", new RunFinisher(runs, deliveries));
         main.bind("deadLetterRecorder", new DeadLetterRecorder(() -> klaviyo != null && klaviyo.outage()));
         main.bind("dryRunRecorder", dryRunRecorder);
 
@@ -265,7 +275,7 @@ public final class SyncApplication implements AutoCloseable {
         BulkJobSettler settler = new BulkJobSettler(jobs,
                 Duration.ofMillis(settings.getLong("klaviyo.job-poll-interval-ms", 2000)),
                 Duration.ofMillis(settings.getLong("klaviyo.job-timeout-ms", 1_800_000)),
-                klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)));
+                klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)), commits);
         main.bind("bulkJobSettler", settler);
         main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(jobs, settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
@@ -471,6 +481,9 @@ public final class SyncApplication implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
             }
+        }
+        if (mappingWorkers != null) {
+            mappingWorkers.close();
         }
         if (connections != null) {
             connections.close();

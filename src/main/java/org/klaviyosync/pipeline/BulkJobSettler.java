@@ -26,17 +26,19 @@ public final class BulkJobSettler implements Processor {
     private final Duration pollInterval;
     private final Duration timeout;
     private final NullClearer nullClearer;
+    private final FingerprintCommits commits;
 
-    public BulkJobSettler(BulkImportJobs jobs, Duration pollInterval, Duration timeout) {
-        this(jobs, pollInterval, timeout, null);
-    }
-
-    /** With {@code nullClearer}, an acknowledged row that has nulls to clear gets them cleared first. */
-    public BulkJobSettler(BulkImportJobs jobs, Duration pollInterval, Duration timeout, NullClearer nullClearer) {
+    /**
+     * With {@code nullClearer}, an acknowledged row that has nulls to clear gets them cleared first.
+     * The fingerprints of the rows a job settled are stored by {@code commits}, on the settling thread.
+     */
+    public BulkJobSettler(BulkImportJobs jobs, Duration pollInterval, Duration timeout, NullClearer nullClearer,
+            FingerprintCommits commits) {
         this.jobs = jobs;
         this.pollInterval = pollInterval;
         this.timeout = timeout;
         this.nullClearer = nullClearer;
+        this.commits = commits;
     }
 
     /** Settles every pending job of the exchange's run. */
@@ -92,5 +94,6 @@ public final class BulkJobSettler implements Processor {
                 run.partAcknowledged(rowKey);
             }
         }
+        commits.whenDue(run);
     }
 }

@@ -13,28 +13,40 @@ import org.klaviyosync.mapping.RowProblem;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 import org.klaviyosync.run.SyncRun;
 
-/** The Jackson step: one model row in, its Klaviyo profile payload and verdict ({@link MappedRow}) out. */
+/**
+ * The Jackson step: a chunk of model rows in, each row's Klaviyo profile payload and verdict
+ * ({@link MappedRow}) out, in the same order. The rows of a chunk are mapped on the
+ * {@link MappingWorkers}' threads.
+ */
 public final class ProfilePayloadProcessor implements Processor {
 
     private final ObjectMapper json;
+    private final MappingWorkers workers;
     private final Map<String, ProfilePayloadMapper> mappers = new ConcurrentHashMap<>();
 
-    public ProfilePayloadProcessor(ObjectMapper json) {
+    public ProfilePayloadProcessor(ObjectMapper json, MappingWorkers workers) {
         this.json = json;
+        this.workers = workers;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public void process(Exchange exchange) {
+    public void process(Exchange exchange) throws InterruptedException {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
-        run.rowRead();
-        Map<String, Object> row = exchange.getMessage().getBody(Map.class);
+        List<?> rows = exchange.getMessage().getBody(List.class);
+        run.rowsRead(rows.size());
+        ProfilePayloadMapper mapper = mapperFor(run.sync());
+        exchange.getMessage().setBody(workers.map(rows, row -> map(run.sync(), mapper, row)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static MappedRow map(SyncDefinition sync, ProfilePayloadMapper mapper, Object body) {
+        Map<String, Object> row = (Map<String, Object>) body;
         Object sharing = row.remove(DuplicateIdentifierQuery.COLUMN);
-        MappedRow mapped = mapperFor(run.sync()).map(row);
+        MappedRow mapped = mapper.map(row);
         if (sharing instanceof Number n && n.longValue() > 1 && mapped.identifierValue() != null) {
-            mapped = duplicate(run.sync(), mapped.identifierValue(), n.longValue());
+            mapped = duplicate(sync, mapped.identifierValue(), n.longValue());
         }
-        exchange.getMessage().setBody(mapped);
+        return mapped;
     }
 
     /** Every row of a group sharing an identifier value is invalid; none of them is sent. */

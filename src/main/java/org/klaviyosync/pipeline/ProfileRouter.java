@@ -15,9 +15,9 @@ import org.klaviyosync.state.RowOutcome;
 import org.klaviyosync.state.StoredRejection;
 
 /**
- * Decides where a mapped row goes: invalid rows end here, rows whose list cannot be used are
- * rejected, the rest join the batch of each of their lists. The body becomes the batches this
- * row completed (usually none).
+ * Decides where each mapped row of a chunk goes: invalid rows end here, rows whose list cannot be
+ * used are rejected, the rest join the batch of each of their lists. The body becomes the batches
+ * the chunk completed (often none).
  */
 public final class ProfileRouter implements Processor {
 
@@ -25,29 +25,26 @@ public final class ProfileRouter implements Processor {
     private static final int RESULTS_FLUSH_SIZE = 1000;
 
     private final RunRegistry runs;
-    private final int fingerprintFlushSize;
+    private final FingerprintCommits commits;
 
-    public ProfileRouter(RunRegistry runs) {
-        this(runs, RESULTS_FLUSH_SIZE);
-    }
-
-    /** {@code fingerprintFlushSize}: acknowledged fingerprints are stored once this many are waiting. */
-    public ProfileRouter(RunRegistry runs, int fingerprintFlushSize) {
+    public ProfileRouter(RunRegistry runs, FingerprintCommits commits) {
         this.runs = runs;
-        this.fingerprintFlushSize = Math.max(1, fingerprintFlushSize);
+        this.commits = commits;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
-        MappedRow row = exchange.getMessage().getBody(MappedRow.class);
-        exchange.getMessage().setBody(route(run, row));
+        List<?> rows = exchange.getMessage().getBody(List.class);
+        List<ProfileBatch> full = new ArrayList<>();
+        for (Object row : rows) {
+            full.addAll(route(run, (MappedRow) row));
+        }
+        exchange.getMessage().setBody(full);
         if (run.unstoredResultCount() >= RESULTS_FLUSH_SIZE) {
             runs.storeResults(run);
         }
-        if (run.uncommittedFingerprintCount() >= fingerprintFlushSize) {
-            runs.commitFingerprints(run);
-        }
+        commits.whenDue(run);
     }
 
     List<ProfileBatch> route(SyncRun run, MappedRow row) throws Exception {

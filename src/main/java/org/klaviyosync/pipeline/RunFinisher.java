@@ -8,15 +8,17 @@ import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.run.SyncRun;
 
 /**
- * Ends the run whatever happened: rows still buffered or in unsettled jobs are deferred, the
+ * Ends the run whatever happened, once the submitters are done with its batches: rows still buffered or in unsettled jobs are deferred, the
  * counts are reconciled, the run and its row results are stored.
  */
 public final class RunFinisher implements Processor {
 
     private final RunRegistry runs;
+    private final BatchDeliveries deliveries;
 
-    public RunFinisher(RunRegistry runs) {
+    public RunFinisher(RunRegistry runs, BatchDeliveries deliveries) {
         this.runs = runs;
+        this.deliveries = deliveries;
     }
 
     @Override
@@ -25,6 +27,8 @@ public final class RunFinisher implements Processor {
         if (run == null) {
             return;
         }
+        // a run that failed on its way may still have batches with the submitters
+        deliveries.awaitAll(run);
         String reason = run.failed() ? "not sent: the run failed: " + run.failure() : "not sent: the run ended early";
         for (ProfileBatch batch : run.batcher().flush()) {
             run.partsDeferred(batch.rowKeys(), reason);

@@ -13,6 +13,10 @@ public final class RunCounts {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong deferred = new AtomicLong();
 
+    void countRead(int rows) {
+        read.addAndGet(rows);
+    }
+
     void countRead() {
         read.incrementAndGet();
     }

@@ -1,5 +1,6 @@
 package org.klaviyosync.run;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,6 +39,9 @@ public final class SyncRun {
     private final RunOptions options;
     private volatile String failure;
     private final NullClears nullClears = new NullClears();
+    private final Object deliveries = new Object();
+    private int batchesOutstanding;
+    private volatile long failedAtNanos;
 
     /** A bulk job Klaviyo accepted whose outcome is not known yet. */
     public record PendingJob(String jobId, String list, List<String> rowKeys) {
@@ -111,6 +115,10 @@ public final class SyncRun {
 
     public void rowRead() {
         counts.countRead();
+    }
+
+    public void rowsRead(int rows) {
+        counts.countRead(rows);
     }
 
     /** Ends a row that never went in flight (invalid, unchanged, rejected before sending). */
@@ -273,7 +281,50 @@ public final class SyncRun {
 
     public void fail(String reason) {
         if (failure == null) {
+            failedAtNanos = System.nanoTime();
             failure = reason;
+        }
+        synchronized (deliveries) {
+            deliveries.notifyAll();
+        }
+    }
+
+    /** A batch was handed to the bulk import submitters; {@link #batchDelivered()} follows when they are done with it. */
+    public void batchHandedOver() {
+        synchronized (deliveries) {
+            batchesOutstanding++;
+        }
+    }
+
+    /** The submitters are done with a batch: submitted, deferred or dead-lettered. */
+    public void batchDelivered() {
+        synchronized (deliveries) {
+            batchesOutstanding--;
+            deliveries.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the submitters are done with every batch handed over. Once the run has failed it
+     * waits at most {@code patience} after the failure (the submitters defer a failed run's
+     * batches at once, so that only runs out when they were stopped); returns whether every batch
+     * was done.
+     */
+    public boolean awaitDeliveries(Duration patience) throws InterruptedException {
+        synchronized (deliveries) {
+            while (batchesOutstanding > 0) {
+                if (failed() && System.nanoTime() - failedAtNanos > patience.toNanos()) {
+                    return false;
+                }
+                deliveries.wait(200);
+            }
+            return true;
+        }
+    }
+
+    public int batchesOutstanding() {
+        synchronized (deliveries) {
+            return batchesOutstanding;
         }
     }
 
