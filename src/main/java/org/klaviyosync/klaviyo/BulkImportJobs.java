@@ -285,12 +285,43 @@ public final class BulkImportJobs {
         return Optional.empty();
     }
 
-    private byte[] body(List<BulkProfile> batch, String listId) {
+    /**
+     * The bytes of {@link #requestBody}, written around the profiles' own serialized JSON without
+     * parsing or copying it into a tree.
+     */
+    static byte[] body(ObjectMapper json, List<BulkProfile> batch, String listId) {
+        byte[] head = "{\"data\":{\"type\":\"profile-bulk-import-job\",\"attributes\":{\"profiles\":{\"data\":["
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail;
         try {
-            return json.writeValueAsBytes(requestBody(json, batch, listId));
+            tail = (listId == null ? "]}}}}"
+                    : "]}},\"relationships\":{\"lists\":{\"data\":[{\"type\":\"list\",\"id\":"
+                            + json.writeValueAsString(listId) + "}]}}}}").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("profiles cannot be written as JSON", e);
+            throw new IllegalArgumentException("list id cannot be written as JSON", e);
         }
+        int size = head.length + tail.length + Math.max(0, batch.size() - 1);
+        for (BulkProfile p : batch) {
+            size += p.json().length;
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        System.arraycopy(head, 0, out, at, head.length);
+        at += head.length;
+        for (int i = 0; i < batch.size(); i++) {
+            if (i > 0) {
+                out[at++] = ',';
+            }
+            byte[] profile = batch.get(i).json();
+            System.arraycopy(profile, 0, out, at, profile.length);
+            at += profile.length;
+        }
+        System.arraycopy(tail, 0, out, at, tail.length);
+        return out;
+    }
+
+    private byte[] body(List<BulkProfile> batch, String listId) {
+        return body(json, batch, listId);
     }
 
     /** The JSON:API body of a bulk import job for these profiles, joining {@code listId} when not null. */

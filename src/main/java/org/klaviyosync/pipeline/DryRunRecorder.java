@@ -43,6 +43,14 @@ public final class DryRunRecorder implements Processor {
         line.put("list", batch.list());
         line.put("profiles", batch.size());
         line.set("request", BulkImportJobs.requestBody(json, batch.profiles(), null));
+        // the submitters run batches side by side: one batch's lines at a time in the file
+        synchronized (this) {
+            write(run, batch, line);
+        }
+        run.partsDeferred(batch.rowKeys(), "dry run: nothing was sent");
+    }
+
+    private void write(SyncRun run, ProfileBatch batch, ObjectNode line) throws IOException {
         try (Writer w = Files.newBufferedWriter(fileFor(run), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
             w.write(json.writeValueAsString(line));
@@ -60,6 +68,5 @@ public final class DryRunRecorder implements Processor {
                 }
             }
         }
-        run.partsDeferred(batch.rowKeys(), "dry run: nothing was sent");
     }
 }

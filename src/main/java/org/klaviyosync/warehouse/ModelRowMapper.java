@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.Method;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.util.HashSet;
+import java.util.Set;
+import org.springframework.jdbc.support.JdbcUtils;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,7 +20,8 @@ import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
- * Reads a model row as Spring's {@link ColumnMapRowMapper} does (column label to value), then
+ * Reads a model row as Spring's {@link ColumnMapRowMapper} does (column label to value, in column
+ * order; of columns whose labels differ only in case the first is kept), then
  * turns the few engine-specific values into the plain Java values the mapping package already
  * knows, so that every engine gives the same JSON as PostgreSQL:
  *
@@ -30,8 +35,12 @@ import org.springframework.jdbc.core.RowMapper;
  *       {@link List}; both recursively, so a list of structs becomes a list of objects.</li>
  * </ul>
  *
- * Everything else is left to {@code mapping.ColumnValueConverter}. Also a camel-sql
- * {@link RowMapperFactory}, referenced by the sync route's model query.
+ * Everything else is left to {@code mapping.ColumnValueConverter}. The labels and types of a
+ * result's columns are read once per result, not once per row; the row is a plain
+ * {@link LinkedHashMap} (a consumer looking a column up without regard to case compares the
+ * labels itself). The duplicate-count column of {@link DuplicateIdentifierQuery} keeps its name
+ * whatever case the engine reports it in. Also a camel-sql {@link RowMapperFactory}, referenced by
+ * the sync route's model query. Thread-safe.
  */
 public final class ModelRowMapper extends ColumnMapRowMapper implements RowMapperFactory {
 
@@ -51,17 +60,58 @@ public final class ModelRowMapper extends ColumnMapRowMapper implements RowMappe
     };
 
     private final ObjectMapper json;
+    /** The columns of the result read last (a run reads one result on one thread). */
+    private volatile Columns last;
+
+    /** A result's column labels (null: a later duplicate, left out) and which are of type JSON. */
+    private record Columns(ResultSet rs, String[] labels, boolean[] json) {
+
+        static Columns of(ResultSet rs) throws SQLException {
+            ResultSetMetaData meta = rs.getMetaData();
+            int n = meta.getColumnCount();
+            String[] labels = new String[n];
+            boolean[] json = new boolean[n];
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                String label = JdbcUtils.lookupColumnName(meta, i + 1);
+                if (label.equalsIgnoreCase(DuplicateIdentifierQuery.COLUMN)) {
+                    label = DuplicateIdentifierQuery.COLUMN;
+                }
+                if (seen.add(label.toLowerCase(Locale.ROOT))) {
+                    labels[i] = label;
+                }
+                String type = meta.getColumnTypeName(i + 1);
+                json[i] = type != null && type.toLowerCase(Locale.ROOT).equals("json");
+            }
+            return new Columns(rs, labels, json);
+        }
+    }
 
     public ModelRowMapper(ObjectMapper json) {
         this.json = json;
     }
 
     @Override
-    protected Object getColumnValue(ResultSet rs, int index) throws SQLException {
-        Object value = super.getColumnValue(rs, index);
+    public Map<String, Object> mapRow(ResultSet rs, int rowNumber) throws SQLException {
+        Columns columns = last;
+        if (columns == null || columns.rs() != rs) {
+            columns = Columns.of(rs);
+            last = columns;
+        }
+        String[] labels = columns.labels();
+        Map<String, Object> row = new LinkedHashMap<>(labels.length * 2);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] != null) {
+                row.put(labels[i], columnValue(rs, i + 1, columns.json()[i]));
+            }
+        }
+        return row;
+    }
+
+    private Object columnValue(ResultSet rs, int index, boolean jsonType) throws SQLException {
+        Object value = JdbcUtils.getResultSetValue(rs, index);
         if (value instanceof String text) {
-            String type = rs.getMetaData().getColumnTypeName(index);
-            return type != null && type.toLowerCase(Locale.ROOT).equals("json") ? parsedOr(text, text) : text;
+            return jsonType ? parsedOr(text, text) : text;
         }
         return plain(value, 0);
     }

@@ -60,12 +60,13 @@ class ClusteredSchedulesTest {
         Map<String, Process> nodes = new LinkedHashMap<>();
         Map<String, Path> logs = new LinkedHashMap<>();
         try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
-            // a bulk job completes on its third poll: a run lasts a few hundred ms, long enough to be killed in
+            // every tick sends every row (the model's tick column changes) as a bulk job that completes on its
+            // third poll: a run lasts a few hundred ms, long enough to be killed in
             klaviyo.setJobPollsUntilComplete(3);
             CliHarness files = new CliHarness(work);
-            files.sync(SYNC, "model", "select customer_id, email from customers", "schedule", "* * * * * ?",
-                    "identifier", "external_id", "identifierColumn", "customer_id", "properties", "email=email",
-                    "lists", "Cluster");
+            files.sync(SYNC, "model", "select customer_id, email, now()::text as tick from customers",
+                    "schedule", "* * * * * ?", "identifier", "external_id", "identifierColumn", "customer_id",
+                    "properties", "email=email,tick=tick", "lists", "Cluster");
             try {
                 for (int i = 1; i <= INSTANCES; i++) {
                     String id = "node-" + i;

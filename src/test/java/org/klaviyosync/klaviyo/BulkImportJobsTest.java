@@ -223,4 +223,26 @@ class BulkImportJobsTest {
         assertEquals("processing", o.state().status());
         assertEquals(3, f.transport.requests.size());
     }
+
+    @Test
+    void theRequestBytesAreTheRequestBodyTree() throws IOException {
+        List<BulkProfile> batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ObjectNode p = Fakes.JSON.createObjectNode();
+            p.put("type", "profile");
+            p.putObject("attributes").put("external_id", "ü-" + i).putObject("properties").put("q", "\"quoted\"");
+            batch.add(new BulkProfile("ü-" + i, p));
+        }
+        for (String list : new String[] {null, "Ab\"c"}) {
+            assertEquals(tree(BulkImportJobs.requestBody(Fakes.JSON, batch, list)),
+                    Fakes.JSON.readTree(BulkImportJobs.body(Fakes.JSON, batch, list)));
+        }
+        assertEquals(tree(BulkImportJobs.requestBody(Fakes.JSON, List.of(), "L")),
+                Fakes.JSON.readTree(BulkImportJobs.body(Fakes.JSON, List.of(), "L")));
+    }
+
+    /** The tree as parsed from its JSON (the profiles in it are raw values until then). */
+    private static JsonNode tree(ObjectNode body) throws IOException {
+        return Fakes.JSON.readTree(Fakes.JSON.writeValueAsBytes(body));
+    }
 }

@@ -37,4 +37,31 @@ class ModelRowMapperTest {
         assertEquals("[\"x\",\"y\"]", converter.toJson("names", row.get("names")).value().toString());
         assertEquals("\"2024-02-03T02:05:06Z\"", converter.toJson("tz", row.get("tz")).value().toString());
     }
+
+    @Test
+    void columnsAreReadPerResultFirstOfACaseInsensitiveDuplicateWins() throws Exception {
+        ModelRowMapper mapper = new ModelRowMapper(json);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select 1 as id, 2 as \"ID\", 3 as \"KLAVIYO_SYNC_IDENTIFIER_ROWS\""
+                    + " union all select 4, 5, 6 order by 1")) {
+                rs.next();
+                assertEquals(Map.of("id", 1, DuplicateIdentifierQuery.COLUMN, 3L), longs(mapper.mapRow(rs, 1)));
+                rs.next();
+                assertEquals(Map.of("id", 4, DuplicateIdentifierQuery.COLUMN, 6L), longs(mapper.mapRow(rs, 2)));
+            }
+            try (ResultSet rs = s.executeQuery("select 'x' as name, 7 as id")) {
+                rs.next();
+                Map<String, Object> row = mapper.mapRow(rs, 1);
+                assertEquals(java.util.List.of("name", "id"), java.util.List.copyOf(row.keySet()));
+                assertEquals("x", row.get("name"));
+            }
+        }
+    }
+
+    /** The row with the duplicate count as a long, whatever integer type the engine gave. */
+    private static Map<String, Object> longs(Map<String, Object> row) {
+        Map<String, Object> out = new java.util.HashMap<>(row);
+        out.computeIfPresent(DuplicateIdentifierQuery.COLUMN, (k, v) -> ((Number) v).longValue());
+        return out;
+    }
 }
