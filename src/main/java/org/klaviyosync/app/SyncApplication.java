@@ -102,6 +102,7 @@ public final class SyncApplication implements AutoCloseable {
     private KlaviyoApi klaviyo;
     private DryRunRecorder dryRunRecorder;
     private MappingWorkers mappingWorkers;
+    private BulkJobSettler settler;
     private List<String> columnCheckNotes = new ArrayList<>();
     private PrometheusMeterRegistry meters;
     private RunProgressLogger progress;
@@ -248,7 +249,7 @@ public final class SyncApplication implements AutoCloseable {
                 Runtime.getRuntime().availableProcessors()));
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json, mappingWorkers));
         FingerprintCommits commits = new FingerprintCommits(runs, settings.getInt("state.fingerprint-batch-size", 10_000));
-        main.bind("profileRouter", new ProfileRouter(runs, commits));
+        main.bind("profileRouter", new ProfileRouter(runs));
         main.bind("batchFlusher", new BatchFlusher());
         main.bind("modelRows", new ModelRows(settings.getInt("pipeline.chunk-rows", 1000)));
         main.bind("runFailer", new RunFailer());
@@ -275,7 +276,9 @@ public final class SyncApplication implements AutoCloseable {
         BulkJobSettler settler = new BulkJobSettler(jobs,
                 Duration.ofMillis(settings.getLong("klaviyo.job-poll-interval-ms", 2000)),
                 Duration.ofMillis(settings.getLong("klaviyo.job-timeout-ms", 1_800_000)),
-                klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)), commits);
+                klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)), commits,
+                settings.getInt("klaviyo.submit-threads", 4));
+        this.settler = settler;
         main.bind("bulkJobSettler", settler);
         main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(jobs, settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
@@ -484,6 +487,9 @@ public final class SyncApplication implements AutoCloseable {
         }
         if (mappingWorkers != null) {
             mappingWorkers.close();
+        }
+        if (settler != null) {
+            settler.close();
         }
         if (connections != null) {
             connections.close();

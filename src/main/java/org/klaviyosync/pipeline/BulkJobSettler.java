@@ -1,8 +1,16 @@
 package org.klaviyosync.pipeline;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.BulkImportJobs;
@@ -18,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Waits for bulk jobs to complete and maps their import errors back to the rows they came from.
  * A row is acknowledged only when its job completed and it is not among the import errors.
  */
-public final class BulkJobSettler implements Processor {
+public final class BulkJobSettler implements Processor, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkJobSettler.class);
 
@@ -27,34 +35,82 @@ public final class BulkJobSettler implements Processor {
     private final Duration timeout;
     private final NullClearer nullClearer;
     private final FingerprintCommits commits;
+    private final int threads;
+    private final ExecutorService workers;
 
     /**
      * With {@code nullClearer}, an acknowledged row that has nulls to clear gets them cleared first.
      * The fingerprints of the rows a job settled are stored by {@code commits}, on the settling thread.
+     * At a run's end its jobs are settled {@code threads} at a time.
      */
     public BulkJobSettler(BulkImportJobs jobs, Duration pollInterval, Duration timeout, NullClearer nullClearer,
-            FingerprintCommits commits) {
+            FingerprintCommits commits, int threads) {
         this.jobs = jobs;
         this.pollInterval = pollInterval;
         this.timeout = timeout;
         this.nullClearer = nullClearer;
         this.commits = commits;
+        this.threads = Math.max(1, threads);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "klaviyo-sync-settle-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** Settles every pending job of the exchange's run. */
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    /**
+     * Settles every pending job of the exchange's run, up to {@code threads} jobs at a time; the
+     * first failure is thrown once every job is settled or has failed.
+     */
     @Override
     public void process(Exchange exchange) throws Exception {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
-        while (run.pendingJobCount() > 0) {
-            settleOldest(run);
+        int parallel = Math.min(threads, run.pendingJobCount());
+        if (parallel <= 1) {
+            while (run.pendingJobCount() > 0) {
+                settleOldest(run);
+            }
+            return;
+        }
+        List<Callable<Void>> settlers = new ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+            settlers.add(() -> {
+                SyncRun.PendingJob job;
+                while ((job = run.nextPendingJob()) != null) {
+                    settle(run, job);
+                }
+                return null;
+            });
+        }
+        Exception first = null;
+        for (Future<Void> done : workers.invokeAll(settlers)) {
+            try {
+                done.get();
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
     public void settleOldest(SyncRun run) throws Exception {
         SyncRun.PendingJob job = run.nextPendingJob();
-        if (job == null) {
-            return;
+        if (job != null) {
+            settle(run, job);
         }
+    }
+
+    private void settle(SyncRun run, SyncRun.PendingJob job) throws Exception {
         JobOutcome outcome;
         try {
             outcome = jobs.awaitCompletion(job.jobId(), pollInterval, timeout);

@@ -25,11 +25,9 @@ public final class ProfileRouter implements Processor {
     private static final int RESULTS_FLUSH_SIZE = 1000;
 
     private final RunRegistry runs;
-    private final FingerprintCommits commits;
 
-    public ProfileRouter(RunRegistry runs, FingerprintCommits commits) {
+    public ProfileRouter(RunRegistry runs) {
         this.runs = runs;
-        this.commits = commits;
     }
 
     @Override
@@ -44,7 +42,6 @@ public final class ProfileRouter implements Processor {
         if (run.unstoredResultCount() >= RESULTS_FLUSH_SIZE) {
             runs.storeResults(run);
         }
-        commits.whenDue(run);
     }
 
     List<ProfileBatch> route(SyncRun run, MappedRow row) throws Exception {

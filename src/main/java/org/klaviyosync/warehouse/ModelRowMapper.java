@@ -113,6 +113,9 @@ public final class ModelRowMapper extends ColumnMapRowMapper implements RowMappe
         if (value instanceof String text) {
             return jsonType ? parsedOr(text, text) : text;
         }
+        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof java.util.Date) {
+            return value;
+        }
         return plain(value, 0);
     }
 
