@@ -106,35 +106,45 @@ public final class FingerprintStore {
         }
     }
 
-    /** The acknowledged fingerprints of the sync, streamed into the compact map. */
+    /**
+     * The acknowledged fingerprints of the sync, streamed into the compact set and sealed for
+     * lookups. The rows are counted and read in one repeatable-read transaction, so that the set
+     * is allocated at its exact size once.
+     */
     public AcknowledgedFingerprints acknowledged(String syncId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            int expected;
-            try (PreparedStatement count = c.prepareStatement(
-                    "select count(*) from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
-                count.setString(1, syncId);
-                try (ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    expected = (int) Math.min(Integer.MAX_VALUE / 4, rs.getLong(1));
-                }
-            }
-            AcknowledgedFingerprints map = new AcknowledgedFingerprints(expected);
             boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false); // lets the driver stream with the fetch size
-            try (PreparedStatement ps = c.prepareStatement("select identifier_hash, fingerprint"
-                    + " from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
-                ps.setFetchSize(10_000);
-                ps.setString(1, syncId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        map.put(rs.getLong(1), rs.getLong(2));
+            c.setAutoCommit(false); // one snapshot for the count and the rows; lets the driver stream with the fetch size
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute("set transaction isolation level repeatable read");
+                }
+                int expected;
+                try (PreparedStatement count = c.prepareStatement(
+                        "select count(*) from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
+                    count.setString(1, syncId);
+                    try (ResultSet rs = count.executeQuery()) {
+                        rs.next();
+                        expected = (int) Math.min(Integer.MAX_VALUE - 16, rs.getLong(1));
                     }
                 }
+                AcknowledgedFingerprints acknowledged = new AcknowledgedFingerprints(expected);
+                try (PreparedStatement ps = c.prepareStatement("select identifier_hash, fingerprint"
+                        + " from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
+                    ps.setFetchSize(10_000);
+                    ps.setString(1, syncId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            acknowledged.put(rs.getLong(1), rs.getLong(2));
+                        }
+                    }
+                }
+                acknowledged.seal();
+                return acknowledged;
             } finally {
                 c.rollback();
                 c.setAutoCommit(autoCommit);
             }
-            return map;
         }
     }
 
