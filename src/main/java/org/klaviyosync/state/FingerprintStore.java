@@ -5,10 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,12 +17,23 @@ import javax.sql.DataSource;
  * Change detection's memory, per sync: {@code klaviyo_sync.fingerprints} holds, per identifier
  * value, the fingerprint of the content Klaviyo last acknowledged (or rejected), and
  * {@code klaviyo_sync.sync_mappings} the hash of the mapping those fingerprints were made under.
- * Rows are written only once Klaviyo has answered for them, in multi-row statements.
+ * Rows are written only once Klaviyo has answered for them, many rows per statement.
  */
 public final class FingerprintStore {
 
-    /** Rows per multi-row statement (5 parameters each, well under PostgreSQL's 32767). */
-    private static final int STATEMENT_ROWS = 1000;
+    /** Rows per upsert or delete statement (each column of the rows is one array parameter). */
+    static final int CHUNK_ROWS = 10_000;
+
+    /** Stores the rows given as parallel arrays; the identifiers within one statement are distinct. */
+    private static final String UPSERT = "insert into klaviyo_sync.fingerprints"
+            + " (sync_id, identifier_value, identifier_hash, fingerprint, rejected, code, detail, run_id)"
+            + " select ?::text, u.identifier_value, u.identifier_hash, u.fingerprint, u.rejected, u.code, u.detail,"
+            + " ?::bigint"
+            + " from unnest(?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::text[], ?::text[])"
+            + " as u (identifier_value, identifier_hash, fingerprint, rejected, code, detail)"
+            + " on conflict (sync_id, identifier_value) do update set identifier_hash = excluded.identifier_hash,"
+            + " fingerprint = excluded.fingerprint, rejected = excluded.rejected, code = excluded.code,"
+            + " detail = excluded.detail, run_id = excluded.run_id";
 
     private final DataSource dataSource;
 
@@ -106,35 +116,45 @@ public final class FingerprintStore {
         }
     }
 
-    /** The acknowledged fingerprints of the sync, streamed into the compact map. */
+    /**
+     * The acknowledged fingerprints of the sync, streamed into the compact set and sealed for
+     * lookups. The rows are counted and read in one repeatable-read transaction, so that the set
+     * is allocated at its exact size once.
+     */
     public AcknowledgedFingerprints acknowledged(String syncId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            int expected;
-            try (PreparedStatement count = c.prepareStatement(
-                    "select count(*) from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
-                count.setString(1, syncId);
-                try (ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    expected = (int) Math.min(Integer.MAX_VALUE / 4, rs.getLong(1));
-                }
-            }
-            AcknowledgedFingerprints map = new AcknowledgedFingerprints(expected);
             boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false); // lets the driver stream with the fetch size
-            try (PreparedStatement ps = c.prepareStatement("select identifier_hash, fingerprint"
-                    + " from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
-                ps.setFetchSize(10_000);
-                ps.setString(1, syncId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        map.put(rs.getLong(1), rs.getLong(2));
+            c.setAutoCommit(false); // one snapshot for the count and the rows; lets the driver stream with the fetch size
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute("set transaction isolation level repeatable read");
+                }
+                int expected;
+                try (PreparedStatement count = c.prepareStatement(
+                        "select count(*) from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
+                    count.setString(1, syncId);
+                    try (ResultSet rs = count.executeQuery()) {
+                        rs.next();
+                        expected = (int) Math.min(Integer.MAX_VALUE - 16, rs.getLong(1));
                     }
                 }
+                AcknowledgedFingerprints acknowledged = new AcknowledgedFingerprints(expected);
+                try (PreparedStatement ps = c.prepareStatement("select identifier_hash, fingerprint"
+                        + " from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
+                    ps.setFetchSize(10_000);
+                    ps.setString(1, syncId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            acknowledged.put(rs.getLong(1), rs.getLong(2));
+                        }
+                    }
+                }
+                acknowledged.seal();
+                return acknowledged;
             } finally {
                 c.rollback();
                 c.setAutoCommit(autoCommit);
             }
-            return map;
         }
     }
 
@@ -155,12 +175,16 @@ public final class FingerprintStore {
         }
     }
 
-    /** Applies the changes (last one per identifier wins) in multi-row statements. */
+    /**
+     * Applies the changes (last one per identifier wins), in identifier order: the rows to store go
+     * in one upsert per {@value #CHUNK_ROWS} rows, their columns bound as six arrays, and the rows
+     * to forget in one delete per {@value #CHUNK_ROWS} identifiers. Each statement commits on its own.
+     */
     public void apply(String syncId, long runId, List<FingerprintChange> changes) throws SQLException {
         if (changes.isEmpty()) {
             return;
         }
-        Map<String, FingerprintChange> last = new LinkedHashMap<>();
+        Map<String, FingerprintChange> last = new HashMap<>((int) Math.min(1 << 30, changes.size() * 4L / 3 + 1));
         for (FingerprintChange ch : changes) {
             last.put(ch.identifierValue(), ch);
         }
@@ -173,55 +197,59 @@ public final class FingerprintStore {
                 upserts.add(ch);
             }
         }
+        // in key order, each statement touches a narrow range of the primary key's pages
+        upserts.sort(Comparator.comparing(FingerprintChange::identifierValue));
+        forgets.sort(Comparator.naturalOrder());
         try (Connection c = dataSource.getConnection()) {
-            for (int from = 0; from < upserts.size(); from += STATEMENT_ROWS) {
-                upsert(c, syncId, runId, upserts.subList(from, Math.min(upserts.size(), from + STATEMENT_ROWS)));
+            if (!upserts.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+                    for (int from = 0; from < upserts.size(); from += CHUNK_ROWS) {
+                        upsert(c, ps, syncId, runId, upserts.subList(from, Math.min(upserts.size(), from + CHUNK_ROWS)));
+                    }
+                }
             }
-            for (int from = 0; from < forgets.size(); from += STATEMENT_ROWS) {
-                List<String> chunk = forgets.subList(from, Math.min(forgets.size(), from + STATEMENT_ROWS));
+            if (!forgets.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("delete from klaviyo_sync.fingerprints"
                         + " where sync_id = ? and identifier_value = any (?)")) {
-                    ps.setString(1, syncId);
-                    ps.setArray(2, c.createArrayOf("text", chunk.toArray()));
-                    ps.executeUpdate();
+                    for (int from = 0; from < forgets.size(); from += CHUNK_ROWS) {
+                        List<String> chunk = forgets.subList(from, Math.min(forgets.size(), from + CHUNK_ROWS));
+                        ps.setString(1, syncId);
+                        ps.setArray(2, c.createArrayOf("text", chunk.toArray(new String[0])));
+                        ps.executeUpdate();
+                    }
                 }
             }
         }
     }
 
-    private static void upsert(Connection c, String syncId, long runId, List<FingerprintChange> chunk)
-            throws SQLException {
-        StringBuilder sql = new StringBuilder("insert into klaviyo_sync.fingerprints"
-                + " (sync_id, identifier_value, identifier_hash, fingerprint, rejected, code, detail, run_id) values ");
-        for (int i = 0; i < chunk.size(); i++) {
-            sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?)");
+    private static void upsert(Connection c, PreparedStatement ps, String syncId, long runId,
+            List<FingerprintChange> chunk) throws SQLException {
+        int n = chunk.size();
+        String[] identifiers = new String[n];
+        Long[] hashes = new Long[n];
+        Long[] fingerprints = new Long[n];
+        Boolean[] rejected = new Boolean[n];
+        String[] codes = new String[n];
+        String[] details = new String[n];
+        for (int i = 0; i < n; i++) {
+            FingerprintChange ch = chunk.get(i);
+            boolean r = ch.kind() == FingerprintChange.Kind.REJECTED;
+            identifiers[i] = ch.identifierValue();
+            hashes[i] = AcknowledgedFingerprints.identifierHash(ch.identifierValue());
+            fingerprints[i] = ch.fingerprint();
+            rejected[i] = r;
+            codes[i] = r ? ch.code() : null;
+            details[i] = r ? ch.detail() : null;
         }
-        sql.append(" on conflict (sync_id, identifier_value) do update set identifier_hash = excluded.identifier_hash,"
-                + " fingerprint = excluded.fingerprint, rejected = excluded.rejected, code = excluded.code,"
-                + " detail = excluded.detail, run_id = excluded.run_id");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int p = 1;
-            for (FingerprintChange ch : chunk) {
-                boolean rejected = ch.kind() == FingerprintChange.Kind.REJECTED;
-                ps.setString(p++, syncId);
-                ps.setString(p++, ch.identifierValue());
-                ps.setLong(p++, AcknowledgedFingerprints.identifierHash(ch.identifierValue()));
-                ps.setLong(p++, ch.fingerprint());
-                ps.setBoolean(p++, rejected);
-                setText(ps, p++, rejected ? ch.code() : null);
-                setText(ps, p++, rejected ? ch.detail() : null);
-                ps.setLong(p++, runId);
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    private static void setText(PreparedStatement ps, int index, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.VARCHAR);
-        } else {
-            ps.setString(index, value);
-        }
+        ps.setString(1, syncId);
+        ps.setLong(2, runId);
+        ps.setArray(3, c.createArrayOf("text", identifiers));
+        ps.setArray(4, c.createArrayOf("int8", hashes));
+        ps.setArray(5, c.createArrayOf("int8", fingerprints));
+        ps.setArray(6, c.createArrayOf("bool", rejected));
+        ps.setArray(7, c.createArrayOf("text", codes));
+        ps.setArray(8, c.createArrayOf("text", details));
+        ps.executeUpdate();
     }
 
     /** How many fingerprints the sync has stored (acknowledged and rejected). */
