@@ -58,6 +58,8 @@ public final class KlaviyoStandIn implements AutoCloseable {
     public static final int BULK_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 
     static final String MEDIA_TYPE = "application/vnd.api+json";
+    /** Bodies up to this size that declare their length are read into an array of exactly that size. */
+    private static final int EXACT_READ_MAX_BYTES = 2 * BULK_IMPORT_MAX_BYTES;
     private static final Pattern REVISION = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(\\.pre)?$");
     private static final String AUTH_PREFIX = "Klaviyo-API-Key ";
 
@@ -83,6 +85,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final ProfilesResource profilesResource = new ProfilesResource(profiles);
     private final ListsResource listsResource = new ListsResource(lists, profiles);
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean recordBodies = true;
     private final List<Route> routes = new ArrayList<>();
     private final HttpServer server;
     private final ExecutorService executor;
@@ -143,6 +146,15 @@ public final class KlaviyoStandIn implements AutoCloseable {
     /** Mutable fault switches, all off by default. */
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * Default true: {@link #requests()} keeps each request's body (the bytes as received, shared with the
+     * request, so recording costs no copy). Off, bodies are not kept and {@link RecordedRequest#body()} is
+     * null, which saves memory when a test sends many large bulk jobs and never reads them back.
+     */
+    public void setRecordRequestBodies(boolean record) {
+        this.recordBodies = record;
     }
 
     /** Default true: Klaviyo's documented limits per bucket apply. Headers are sent either way. */
@@ -360,14 +372,14 @@ public final class KlaviyoStandIn implements AutoCloseable {
         String query = exchange.getRequestURI().getRawQuery();
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
-            body = in.readAllBytes();
+            body = readBody(exchange, in);
         } catch (IOException e) {
             exchange.close();
             return;
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-        String bodyText = new String(body, StandardCharsets.UTF_8);
+        byte[] recordedBody = recordBodies ? body : null;
         try {
             if (faults.applies(path)) {
                 long delay = faults.delayMillis();
@@ -375,7 +387,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
                     Thread.sleep(delay);
                 }
                 if (faults.rollDrop()) {
-                    requests.add(new RecordedRequest(method, path, query, headers, bodyText, RecordedRequest.DROPPED));
+                    requests.add(new RecordedRequest(method, path, query, headers, recordedBody, RecordedRequest.DROPPED));
                     exchange.close();
                     return;
                 }
@@ -412,8 +424,28 @@ public final class KlaviyoStandIn implements AutoCloseable {
             // answers made before a route was known (fault 5xx) describe the fallback bucket
             rate = rateLimiter.peek(RateLimiter.OTHER, System.currentTimeMillis());
         }
-        requests.add(new RecordedRequest(method, path, query, headers, bodyText, status));
+        requests.add(new RecordedRequest(method, path, query, headers, recordedBody, status));
         send(exchange, status, out, extraHeaders, rate);
+    }
+
+    /**
+     * The whole request body. The server hands over exactly Content-Length bytes; up to
+     * {@link #EXACT_READ_MAX_BYTES} they are read into one array of that size rather than a growing
+     * buffer, which would copy a bulk job's 1.5 MB several times. Other bodies are read to their end.
+     */
+    private static byte[] readBody(HttpExchange exchange, InputStream in) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                long length = Long.parseLong(declared.trim());
+                if (length >= 0 && length <= EXACT_READ_MAX_BYTES) {
+                    return in.readNBytes((int) length);
+                }
+            } catch (NumberFormatException e) {
+                // read it as a body of unknown length
+            }
+        }
+        return in.readAllBytes();
     }
 
     private record Handled(ApiResponse response, RateLimiter.Decision rate) {

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -387,6 +388,24 @@ class KlaviyoStandInTest {
         assertError(send(api("GET", "/api/profile-bulk-import-jobs?page%5Bsize%5D=101", null)), 400, "invalid");
         assertError(send(api("GET", "/api/profile-bulk-import-jobs?sort=status", null)), 400, "invalid");
         assertError(send(api("GET", "/api/profile-bulk-import-jobs?filter=" + enc("equals(status,\"done\")"), null)), 400, "invalid");
+    }
+
+    @Test
+    void requestBodiesAreRecordedUnlessSwitchedOff() throws Exception {
+        String body = profileBody("rec@example.com", null, "rec-1").toString();
+        send(api("POST", "/api/profile-import", body));
+        RecordedRequest recorded = standIn.requests().get(0);
+        assertEquals(body, recorded.body());
+        assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), recorded.bodyBytes());
+        send(api("GET", "/api/lists", null));
+        assertEquals("", standIn.requests().get(1).body());
+
+        standIn.setRecordRequestBodies(false);
+        send(api("POST", "/api/profile-import", profileBody("rec2@example.com", null, "rec-2").toString()));
+        RecordedRequest unrecorded = standIn.requests().get(2);
+        assertNull(unrecorded.body());
+        assertEquals(201, unrecorded.responseStatus());
+        assertEquals("/api/profile-import", unrecorded.path());
     }
 
     // ------------------------------------------------------------------ lists
