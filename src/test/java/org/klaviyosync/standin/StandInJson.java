@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,85 @@ final class StandInJson {
 
     static Object toJava(JsonNode node) {
         return MAPPER.convertValue(node, Object.class);
+    }
+
+    /**
+     * Whether the compact JSON of {@code node} ({@link #bytes}) takes at most {@code limit} bytes. Upper
+     * bounds computed without writing anything settle most cases (first six bytes for every character
+     * of a string, then the exact cost of each character); only a node whose bounds both exceed the
+     * limit is written out and measured.
+     */
+    static boolean compactSizeAtMost(JsonNode node, long limit) {
+        if (sizeBound(node, limit, false) <= limit || sizeBound(node, limit, true) <= limit) {
+            return true;
+        }
+        return bytes(node).length <= limit;
+    }
+
+    /** An upper bound of the compact size of {@code node}; stops counting once it passes {@code limit}. */
+    private static long sizeBound(JsonNode node, long limit, boolean perCharacter) {
+        switch (node.getNodeType()) {
+            case STRING:
+                return stringBound(node.textValue(), perCharacter);
+            case BOOLEAN:
+                return 5;
+            case NULL:
+                return 4;
+            case NUMBER:
+                if (node.isInt() || node.isLong()) {
+                    return 20;
+                }
+                if (node.isDouble()) {
+                    return 25;
+                }
+                if (node.isBigInteger()) {
+                    return node.bigIntegerValue().toString().length();
+                }
+                return Long.MAX_VALUE;
+            case ARRAY: {
+                long n = 2 + Math.max(0, node.size() - 1);
+                for (JsonNode item : node) {
+                    n += sizeBound(item, limit, perCharacter);
+                    if (n > limit) {
+                        return n;
+                    }
+                }
+                return n;
+            }
+            case OBJECT: {
+                long n = 2 + Math.max(0, node.size() - 1);
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    n += stringBound(e.getKey(), perCharacter) + 1 + sizeBound(e.getValue(), limit, perCharacter);
+                    if (n > limit) {
+                        return n;
+                    }
+                }
+                return n;
+            }
+            default:
+                return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Quotes plus at most 6 bytes a character (a six-character escape); with {@code perCharacter},
+     * plain printable ASCII counts 1 and a quote or backslash 2.
+     */
+    private static long stringBound(String s, boolean perCharacter) {
+        if (!perCharacter) {
+            return 2 + 6L * s.length();
+        }
+        long n = 2;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                n += c == '"' || c == '\\' ? 2 : 1;
+            } else {
+                n += 6;
+            }
+        }
+        return n;
     }
 
     static Map<String, Object> toMap(JsonNode node) {
