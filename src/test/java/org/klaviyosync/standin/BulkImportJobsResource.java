@@ -1,15 +1,19 @@
 package org.klaviyosync.standin;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,8 +22,14 @@ import java.util.UUID;
 
 /**
  * {@code /api/profile-bulk-import-jobs}: synchronous all-or-nothing validation, then a job that moves
- * queued → processing → complete as it is polled ({@code GET .../{id}}); the profiles are upserted
- * (nulls ignored, {@code meta.patch_properties} not applied) when the job completes.
+ * queued → processing → complete as it is polled ({@code GET .../{id}}); the profiles are
+ * upserted (nulls ignored, {@code meta.patch_properties} not applied) when the job completes.
+ *
+ * <p>Validation ({@link #validate}) reads only the request and runs outside the stand-in's state lock.
+ * A job keeps the request body's bytes until it is processed, so pending jobs hold no parsed documents.
+ * The poll that completes a job claims it under the lock, reads the profiles from the bytes
+ * without the lock, and takes the lock again to import them; so other requests, such as new jobs, wait
+ * for the import at most, never for the parsing.
  */
 final class BulkImportJobsResource {
 
@@ -27,34 +37,54 @@ final class BulkImportJobsResource {
     static final int MAX_PROFILES = 10_000;
     /** Emails at this domain fail during processing, so tests can exercise import errors. */
     static final String IMPORT_ERROR_DOMAIN = "import-error.test";
+    /** Statuses the listing filter accepts. */
     static final Set<String> STATUSES = Set.of("queued", "processing", "complete");
+    /** Attributes of a job, in the order they are written. */
+    static final List<String> ATTRIBUTES = List.of("status", "created_at", "total_count", "completed_count",
+            "failed_count", "completed_at", "expires_at", "started_at");
+    static final int DEFAULT_PAGE_SIZE = 20;
+    static final int MAX_PAGE_SIZE = 100;
+
+    private static final String ITEMS_POINTER = "/data/attributes/profiles/data";
+    private static final String IMPORT_ERROR_SUFFIX = "@" + IMPORT_ERROR_DOMAIN;
 
     /** One stored job. */
     static final class Job {
         final String id;
         final long seq;
         final Instant createdAt;
-        final List<JsonNode> profiles;
+        final int totalCount;
         final String listId;
+        /** The request body while the job waits to be processed; null afterwards. */
+        byte[] body;
         String status = "queued";
         Instant startedAt;
         Instant completedAt;
         Instant expiresAt;
         int polls;
+        /** Set once a request has taken on the job's processing. */
+        boolean claimed;
         int completedCount;
         int failedCount;
         final List<ObjectNode> importErrors = new ArrayList<>();
-        final Set<String> profileIds = new LinkedHashSet<>();
+        /** Ids of the profiles the job created or updated, in order, each once. */
+        List<String> profileIds = List.of();
 
-        Job(String id, long seq, List<JsonNode> profiles, String listId) {
+        Job(String id, long seq, int totalCount, String listId, byte[] body) {
             this.id = id;
             this.seq = seq;
             this.createdAt = Instant.now();
-            this.profiles = profiles;
+            this.totalCount = totalCount;
             this.listId = listId;
+            this.body = body;
         }
     }
 
+    /** A request that passed synchronous validation. */
+    record Validated(String listId, int totalCount) {
+    }
+
+    private final Object lock;
     private final Ids ids;
     private final StandInProfiles profiles;
     private final StandInLists lists;
@@ -62,7 +92,12 @@ final class BulkImportJobsResource {
     private long seq;
     private int pollsUntilComplete = 2;
 
-    BulkImportJobsResource(Ids ids, StandInProfiles profiles, StandInLists lists) {
+    /**
+     * @param lock the stand-in's state lock: {@link #create}, {@link #list} and the inspection methods are
+     *             called under it, {@link #get} takes it itself
+     */
+    BulkImportJobsResource(Object lock, Ids ids, StandInProfiles profiles, StandInLists lists) {
+        this.lock = lock;
         this.ids = ids;
         this.profiles = profiles;
         this.lists = lists;
@@ -87,7 +122,12 @@ final class BulkImportJobsResource {
         return new ArrayList<>(jobs.values());
     }
 
-    ApiResponse create(ApiRequest req) {
+    /**
+     * The synchronous, all-or-nothing checks of a new job that need only the request: 400 for the
+     * first bad member of the document, or one error per bad profile (its first problem). Touches no
+     * state, so it runs outside the stand-in's lock.
+     */
+    static Validated validate(ApiRequest req) {
         JsonNode data = Bodies.data(req);
         if (!data.isObject()) {
             throw JsonApiErrors.invalid("/data", "'data' must be a resource object.");
@@ -99,18 +139,17 @@ final class BulkImportJobsResource {
         ObjectNode profilesDoc = Bodies.object(attributes, "profiles", "/data/attributes/profiles");
         Bodies.unknownMembers(profilesDoc, "/data/attributes/profiles", Set.of("data"));
         JsonNode items = profilesDoc.get("data");
-        String itemsPointer = "/data/attributes/profiles/data";
         if (items == null || !items.isArray() || items.isEmpty()) {
-            throw JsonApiErrors.invalid(itemsPointer, "'profiles.data' must be a non-empty array of profiles.");
+            throw JsonApiErrors.invalid(ITEMS_POINTER, "'profiles.data' must be a non-empty array of profiles.");
         }
         if (items.size() > MAX_PROFILES) {
-            throw JsonApiErrors.invalid(itemsPointer, "A job may hold at most " + MAX_PROFILES
+            throw JsonApiErrors.invalid(ITEMS_POINTER, "A job may hold at most " + MAX_PROFILES
                     + " profiles, got " + items.size() + ".");
         }
         List<ObjectNode> errors = new ArrayList<>();
         String listId = listId(data.get("relationships"), errors);
         for (int i = 0; i < items.size(); i++) {
-            String prefix = itemsPointer + "/" + i;
+            String prefix = ITEMS_POINTER + "/" + i;
             List<ObjectNode> problems = ProfileValidation.validate(items.get(i), prefix, prefix);
             if (!problems.isEmpty()) {
                 errors.add(problems.get(0));
@@ -119,13 +158,17 @@ final class BulkImportJobsResource {
         if (!errors.isEmpty()) {
             throw Bodies.many(errors);
         }
+        return new Validated(listId, items.size());
+    }
+
+    /** Creates the job of a validated request (under the stand-in's lock): 404 for an unknown list, else 202. */
+    ApiResponse create(ApiRequest req, Validated valid) {
+        String listId = valid.listId();
         if (listId != null && lists.get(listId) == null) {
             throw JsonApiErrors.notFoundAt("/data/relationships/lists/data/0/id",
                     "A list with id " + listId + " does not exist.");
         }
-        List<JsonNode> copies = new ArrayList<>();
-        items.forEach(item -> copies.add(item.deepCopy()));
-        Job job = new Job(ids.ulid(), ++seq, copies, listId);
+        Job job = new Job(ids.ulid(), ++seq, valid.totalCount(), listId, req.body());
         jobs.put(job.id, job);
         ObjectNode root = StandInJson.object();
         root.set("data", resource(job, req.baseUrl()));
@@ -175,23 +218,33 @@ final class BulkImportJobsResource {
         return id.asText();
     }
 
+    /** {@code GET /api/profile-bulk-import-jobs/{id}}: one poll of the job. Takes the lock itself. */
     ApiResponse get(ApiRequest req) {
-        Job job = existing(req.pathParam(0));
-        String include = req.param("include");
-        if (include != null && !include.equals("lists")) {
-            throw JsonApiErrors.invalidParameter("include", "'" + include + "' is not an allowed include parameter for this resource.");
-        }
-        poll(job);
-        ObjectNode root = StandInJson.object();
-        root.set("data", resource(job, req.baseUrl()));
-        if (include != null) {
-            ArrayNode included = root.putArray("included");
-            if (job.listId != null && lists.get(job.listId) != null) {
-                included.add(StandInLists.resource(lists.get(job.listId), req.baseUrl(), false));
+        Job job;
+        boolean completes;
+        synchronized (lock) {
+            job = existing(req.pathParam(0));
+            String include = req.param("include");
+            if (include != null && !include.equals("lists")) {
+                throw JsonApiErrors.invalidParameter("include", "'" + include + "' is not an allowed include parameter for this resource.");
             }
+            completes = poll(job);
         }
-        root.putObject("links").put("self", req.baseUrl() + "/api/profile-bulk-import-jobs/" + job.id);
-        return ApiResponse.ok(root);
+        if (completes) {
+            complete(job);
+        }
+        synchronized (lock) {
+            ObjectNode root = StandInJson.object();
+            root.set("data", resource(job, req.baseUrl()));
+            if (req.param("include") != null) {
+                ArrayNode included = root.putArray("included");
+                if (job.listId != null && lists.get(job.listId) != null) {
+                    included.add(StandInLists.resource(lists.get(job.listId), req.baseUrl(), false));
+                }
+            }
+            root.putObject("links").put("self", req.baseUrl() + "/api/profile-bulk-import-jobs/" + job.id);
+            return ApiResponse.ok(root);
+        }
     }
 
     ApiResponse list(ApiRequest req) {
@@ -223,18 +276,18 @@ final class BulkImportJobsResource {
 
     ApiResponse importErrors(ApiRequest req) {
         Job job = existing(req.pathParam(0));
-        return ApiResponse.ok(Paging.page(req, job.importErrors, 20, 100, e -> e));
+        return ApiResponse.ok(Paging.page(req, job.importErrors, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, e -> e));
     }
 
     ApiResponse jobProfiles(ApiRequest req) {
         Job job = existing(req.pathParam(0));
-        return ApiResponse.ok(Paging.page(req, jobProfiles(job), 20, 100,
+        return ApiResponse.ok(Paging.page(req, jobProfiles(job), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
                 p -> StandInProfiles.resource(p, req.baseUrl())));
     }
 
     ApiResponse jobProfileIds(ApiRequest req) {
         Job job = existing(req.pathParam(0));
-        return ApiResponse.ok(Paging.page(req, jobProfiles(job), 20, 100, p -> {
+        return ApiResponse.ok(Paging.page(req, jobProfiles(job), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, p -> {
             ObjectNode r = StandInJson.object();
             r.put("type", "profile");
             r.put("id", p.id);
@@ -243,7 +296,7 @@ final class BulkImportJobsResource {
     }
 
     private List<StandInProfiles.Profile> jobProfiles(Job job) {
-        List<StandInProfiles.Profile> out = new ArrayList<>();
+        List<StandInProfiles.Profile> out = new ArrayList<>(job.profileIds.size());
         for (String id : job.profileIds) {
             StandInProfiles.Profile p = profiles.byId(id);
             if (p != null) {
@@ -253,47 +306,119 @@ final class BulkImportJobsResource {
         return out;
     }
 
-    private void poll(Job job) {
-        if (job.status.equals("complete")) {
-            return;
+    /**
+     * One poll of the job (under the lock). True when this poll completes it: the caller must then call
+     * {@link #complete} (without the lock).
+     */
+    private boolean poll(Job job) {
+        if (job.status.equals("complete") || job.claimed) {
+            return false;
         }
         job.polls++;
         if (job.startedAt == null) {
             job.startedAt = Instant.now();
         }
+        job.status = "processing";
         if (job.polls >= pollsUntilComplete) {
-            process(job);
-        } else {
-            job.status = "processing";
+            job.claimed = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Reads the claimed job's profiles without the lock, then imports them under it. */
+    private void complete(Job job) {
+        List<Object> items;
+        try {
+            items = read(job.body, job.totalCount);
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                job.claimed = false;
+            }
+            throw e;
+        }
+        synchronized (lock) {
+            if (jobs.get(job.id) != job) {
+                return; // the stand-in was reset meanwhile
+            }
+            importProfiles(job, items);
         }
     }
 
-    private void process(Job job) {
-        for (JsonNode item : job.profiles) {
-            String email = item.path("attributes").path("email").asText(null);
-            if (email != null && email.toLowerCase(Locale.ROOT).endsWith("@" + IMPORT_ERROR_DOMAIN)) {
+    /** The profiles of a validated job body, as plain Java values ({@link StandInJson#readCompact}). */
+    private static List<Object> read(byte[] body, int count) {
+        List<Object> items = new ArrayList<>(count);
+        try (JsonParser parser = StandInJson.MAPPER.createParser(body)) {
+            JsonToken token = parser.nextToken();
+            for (String member : List.of("data", "attributes", "profiles", "data")) {
+                token = member(parser, token, member);
+            }
+            if (token != JsonToken.START_ARRAY) {
+                throw new IllegalStateException("a validated job body has no profile array");
+            }
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                items.add(StandInJson.readCompact(parser));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return items;
+    }
+
+    /** Moves from the object that starts at {@code token} to the value of its member {@code name}. */
+    private static JsonToken member(JsonParser parser, JsonToken token, String name) throws IOException {
+        if (token != JsonToken.START_OBJECT) {
+            throw new IllegalStateException("a validated job body has no object around '" + name + "'");
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (field.equals(name)) {
+                return value;
+            }
+            parser.skipChildren();
+        }
+        throw new IllegalStateException("a validated job body has no member '" + name + "'");
+    }
+
+    /** Upserts the job's profiles (under the lock) and completes it. */
+    @SuppressWarnings("unchecked")
+    private void importProfiles(Job job, List<Object> items) {
+        List<String> imported = new ArrayList<>(items.size());
+        Set<String> seen = new HashSet<>();
+        Instant importedAt = Instant.now();
+        for (Object value : items) {
+            Map<String, Object> item = (Map<String, Object>) value;
+            Object email = ((Map<String, Object>) item.get("attributes")).get("email");
+            if (email instanceof String e && e.toLowerCase(Locale.ROOT).endsWith(IMPORT_ERROR_SUFFIX)) {
                 fail(job, item, "invalid", "Invalid input.", "Email address was rejected by the import");
                 continue;
             }
             try {
-                StandInProfiles.Upsert result = profiles.upsert(item, false, false);
+                StandInProfiles.Upsert result = profiles.upsert(item, false, false, importedAt);
+                String profileId = result.profile().id;
                 if (job.listId != null) {
-                    lists.addMember(job.listId, result.profile().id);
+                    lists.addMember(job.listId, profileId);
                 }
-                job.profileIds.add(result.profile().id);
                 job.completedCount++;
+                if (seen.add(profileId)) {
+                    imported.add(profileId);
+                }
             } catch (StandInException e) {
                 ObjectNode err = e.errors().get(0);
                 fail(job, item, err.path("code").asText(), err.path("title").asText(), err.path("detail").asText());
             }
         }
+        job.profileIds = imported;
+        job.body = null;
         Instant now = Instant.now();
         job.status = "complete";
         job.completedAt = now;
         job.expiresAt = now.plus(Duration.ofDays(7));
     }
 
-    private static void fail(Job job, JsonNode item, String code, String title, String detail) {
+    /** Records an import error that echoes the profile as it was sent. */
+    private static void fail(Job job, Map<String, Object> item, String code, String title, String detail) {
         ObjectNode e = StandInJson.object();
         e.put("type", "import-error");
         e.put("id", UUID.randomUUID().toString());
@@ -302,7 +427,7 @@ final class BulkImportJobsResource {
         a.put("title", title);
         a.put("detail", detail);
         a.putObject("source").put("pointer", "/data");
-        a.set("original_payload", item.deepCopy());
+        a.set("original_payload", StandInJson.toNode(item));
         job.importErrors.add(e);
         job.failedCount++;
     }
@@ -312,14 +437,19 @@ final class BulkImportJobsResource {
         r.put("type", TYPE);
         r.put("id", job.id);
         ObjectNode a = r.putObject("attributes");
-        a.put("status", job.status);
-        a.put("created_at", StandInJson.time(job.createdAt));
-        a.put("total_count", job.profiles.size());
-        a.put("completed_count", job.completedCount);
-        a.put("failed_count", job.failedCount);
-        a.put("completed_at", StandInJson.time(job.completedAt));
-        a.put("expires_at", StandInJson.time(job.expiresAt));
-        a.put("started_at", StandInJson.time(job.startedAt));
+        for (String name : ATTRIBUTES) {
+            switch (name) {
+                case "status" -> a.put(name, job.status);
+                case "created_at" -> a.put(name, StandInJson.time(job.createdAt));
+                case "total_count" -> a.put(name, job.totalCount);
+                case "completed_count" -> a.put(name, job.completedCount);
+                case "failed_count" -> a.put(name, job.failedCount);
+                case "completed_at" -> a.put(name, StandInJson.time(job.completedAt));
+                case "expires_at" -> a.put(name, StandInJson.time(job.expiresAt));
+                case "started_at" -> a.put(name, StandInJson.time(job.startedAt));
+                default -> throw new IllegalStateException(name);
+            }
+        }
         String self = baseUrl + "/api/profile-bulk-import-jobs/" + job.id;
         ObjectNode rel = r.putObject("relationships");
         ObjectNode listsRel = rel.putObject("lists");

@@ -41,7 +41,10 @@ import java.util.regex.Pattern;
  * So a scope probe with an invalid body answers 403 without the scope and 400 with it, and never
  * creates anything.
  *
- * <p>Thread-safe: the server runs handlers on a thread pool and the data lives behind one lock.
+ * <p>Thread-safe: the server runs handlers on a thread pool and the data lives behind one lock. The
+ * expensive parts of bulk import jobs run outside it: a new job's validation reads only its request,
+ * and a job's profiles are parsed before the lock is taken to import them. So concurrent requests wait
+ * for each other only while data changes.
  */
 public final class KlaviyoStandIn implements AutoCloseable {
 
@@ -67,8 +70,12 @@ public final class KlaviyoStandIn implements AutoCloseable {
         ApiResponse handle(ApiRequest request);
     }
 
+    /**
+     * @param locked whether the handler runs under the state lock; a handler that does not takes the lock
+     *               itself for the part that touches state
+     */
     private record Route(String method, Pattern path, Set<String> scopes, Function<Map<String, String>, String> bucket,
-                         Set<String> params, int maxBody, Handler handler) {
+                         Set<String> params, int maxBody, Handler handler, boolean locked) {
         boolean hasBody() {
             return maxBody > 0;
         }
@@ -81,7 +88,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final Ids ids = new Ids();
     private final StandInProfiles profiles = new StandInProfiles(ids);
     private final StandInLists lists = new StandInLists(ids);
-    private final BulkImportJobsResource jobs = new BulkImportJobsResource(ids, profiles, lists);
+    private final BulkImportJobsResource jobs = new BulkImportJobsResource(lock, ids, profiles, lists);
     private final ProfilesResource profilesResource = new ProfilesResource(profiles);
     private final ListsResource listsResource = new ListsResource(lists, profiles);
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
@@ -314,12 +321,13 @@ public final class KlaviyoStandIn implements AutoCloseable {
                 union(paging, Set.of("filter", "sort", "fields[profile]", "additional-fields[profile]")), 0,
                 profilesResource::getProfiles);
 
-        route("POST", jobs, Set.of(LISTS_WRITE, PROFILES_WRITE), RateLimiter.BULK_IMPORT_CREATE, Set.of(),
-                BULK_IMPORT_MAX_BYTES, this::createBulkJob);
+        routes.add(new Route("POST", Pattern.compile("^" + jobs + "$"), Set.of(LISTS_WRITE, PROFILES_WRITE),
+                q -> RateLimiter.BULK_IMPORT_CREATE, Set.of(), BULK_IMPORT_MAX_BYTES, this::createBulkJob, false));
         route("GET", jobs, Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
                 union(paging, Set.of("filter", "sort", "fields[profile-bulk-import-job]")), 0, this.jobs::list);
-        route("GET", jobs + "/([^/]+)", Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
-                Set.of("include", "fields[profile-bulk-import-job]", "fields[list]"), 0, this.jobs::get);
+        // a poll imports the job it completes partly outside the lock, so it takes the lock itself
+        unlockedRoute("GET", jobs + "/([^/]+)", Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
+                Set.of("include", "fields[profile-bulk-import-job]", "fields[list]"), this.jobs::get);
         route("GET", jobs + "/([^/]+)/import-errors", Set.of(PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
                 union(paging, Set.of("fields[import-error]")), 0, this.jobs::importErrors);
         route("GET", jobs + "/([^/]+)/profiles", Set.of(PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
@@ -335,7 +343,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
         routes.add(new Route("GET", Pattern.compile("^/api/lists/([^/]+)$"), Set.of(LISTS_READ),
                 q -> q.containsKey("additional-fields[list]") ? RateLimiter.LIST_PROFILE_COUNT : RateLimiter.LIST_READ,
                 Set.of("fields[list]", "additional-fields[list]", "include", "fields[tag]", "fields[flow]"), 0,
-                listsResource::getList));
+                listsResource::getList, true));
         route("POST", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_WRITE, PROFILES_WRITE),
                 RateLimiter.LIST_WRITE, Set.of(), BULK_IMPORT_MAX_BYTES, listsResource::addProfiles);
         route("GET", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_READ, PROFILES_READ),
@@ -347,7 +355,14 @@ public final class KlaviyoStandIn implements AutoCloseable {
 
     private void route(String method, String path, Set<String> scopes, String bucket, Set<String> params,
                        int maxBody, Handler handler) {
-        routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, maxBody, handler));
+        routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, maxBody, handler,
+                true));
+    }
+
+    /** A GET route whose handler takes the state lock itself. */
+    private void unlockedRoute(String method, String path, Set<String> scopes, String bucket, Set<String> params,
+                               Handler handler) {
+        routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, 0, handler, false));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -356,8 +371,13 @@ public final class KlaviyoStandIn implements AutoCloseable {
         return out;
     }
 
+    /** Validates outside the lock (it reads only the request), so concurrent jobs are checked in parallel. */
     private ApiResponse createBulkJob(ApiRequest req) {
-        ApiResponse created = jobs.create(req);
+        BulkImportJobsResource.Validated valid = BulkImportJobsResource.validate(req);
+        ApiResponse created;
+        synchronized (lock) {
+            created = jobs.create(req, valid);
+        }
         if (faults.applies(req.path()) && faults.rollBulkCreatedThenError()) {
             throw JsonApiErrors.serverError(500);
         }
@@ -558,7 +578,11 @@ public final class KlaviyoStandIn implements AutoCloseable {
         ApiRequest request = new ApiRequest(method, path, List.copyOf(groups), Collections.unmodifiableMap(params),
                 body, json, baseUrl);
         ApiResponse response;
-        synchronized (lock) {
+        if (route.locked()) {
+            synchronized (lock) {
+                response = route.handler().handle(request);
+            }
+        } else {
             response = route.handler().handle(request);
         }
         return new Handled(response, decision);

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -391,6 +392,67 @@ class KlaviyoStandInTest {
     }
 
     @Test
+    void concurrentBulkJobsAreCheckedAndCreatedInParallel() throws Exception {
+        standIn.setJobPollsUntilComplete(1);
+        String list = standIn.createList("Concurrent");
+        int perJob = 2_000;
+        List<CompletableFuture<HttpResponse<String>>> round = new ArrayList<>();
+        for (int j = 0; j < 4; j++) {
+            round.add(CLIENT.sendAsync(api("POST", "/api/profile-bulk-import-jobs",
+                    bulkBody(numberedProfiles(j * perJob, perJob), list).toString()), HttpResponse.BodyHandlers.ofString()));
+        }
+        ArrayNode bad = numberedProfiles(90_000, perJob);
+        ((ObjectNode) bad.get(1234).get("attributes")).put("email", "not an email");
+        round.add(CLIENT.sendAsync(api("POST", "/api/profile-bulk-import-jobs", bulkBody(bad, list).toString()),
+                HttpResponse.BodyHandlers.ofString()));
+        List<String> firstJobs = new ArrayList<>();
+        for (int j = 0; j < 4; j++) {
+            HttpResponse<String> r = round.get(j).get();
+            assertEquals(202, r.statusCode(), r.body());
+            firstJobs.add(JSON.readTree(r.body()).at("/data/id").asText());
+        }
+        JsonNode error = assertError(round.get(4).get(), 400, "invalid");
+        assertEquals("/data/attributes/profiles/data/1234/attributes/email", error.at("/source/pointer").asText());
+
+        // new jobs arrive while the first ones are polled to completion
+        List<CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
+        for (int j = 4; j < 8; j++) {
+            posts.add(CLIENT.sendAsync(api("POST", "/api/profile-bulk-import-jobs",
+                    bulkBody(numberedProfiles(j * perJob, perJob), list).toString()), HttpResponse.BodyHandlers.ofString()));
+            polls.add(CLIENT.sendAsync(api("GET", "/api/profile-bulk-import-jobs/" + firstJobs.get(j - 4), null),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        Set<String> ids = new HashSet<>(firstJobs);
+        for (CompletableFuture<HttpResponse<String>> f : posts) {
+            HttpResponse<String> r = f.get();
+            assertEquals(202, r.statusCode(), r.body());
+            assertEquals("queued", JSON.readTree(r.body()).at("/data/attributes/status").asText());
+            ids.add(JSON.readTree(r.body()).at("/data/id").asText());
+        }
+        for (CompletableFuture<HttpResponse<String>> f : polls) {
+            JsonNode job = JSON.readTree(f.get().body()).get("data");
+            assertEquals("complete", job.at("/attributes/status").asText(), job.toString());
+            assertEquals(perJob, job.at("/attributes/completed_count").asInt());
+        }
+        assertEquals(8, ids.size());
+        assertEquals(Set.copyOf(standIn.bulkJobIds()), ids);
+
+        for (String id : ids) {
+            if (!standIn.bulkJobStatus(id).orElseThrow().equals("complete")) {
+                assertEquals(200, send(api("GET", "/api/profile-bulk-import-jobs/" + id, null)).statusCode());
+            }
+        }
+        for (String id : ids) {
+            assertEquals(Optional.of("complete"), standIn.bulkJobStatus(id));
+        }
+        assertEquals(8 * perJob, standIn.profiles().size());
+        assertEquals(8 * perJob, standIn.listMembers(list).size());
+        assertEquals("person7999@example.com", standIn.profileByExternalId("n-7999").orElseThrow().email());
+        assertEquals(9, standIn.count("POST", "/api/profile-bulk-import-jobs"));
+    }
+
+    @Test
     void requestBodiesAreRecordedUnlessSwitchedOff() throws Exception {
         String body = profileBody("rec@example.com", null, "rec-1").toString();
         send(api("POST", "/api/profile-import", body));
@@ -691,6 +753,19 @@ class KlaviyoStandInTest {
             attributes.put("external_id", externalId);
         }
         return data;
+    }
+
+    /** Profiles with external ids {@code n-<from>} onwards, each with an email, a name and properties. */
+    private static ArrayNode numberedProfiles(int from, int count) {
+        ArrayNode out = JSON.createArrayNode();
+        for (int i = from; i < from + count; i++) {
+            ObjectNode p = profileResource("person" + i + "@example.com", null, "n-" + i);
+            ObjectNode a = (ObjectNode) p.get("attributes");
+            a.put("first_name", "Name" + i);
+            a.putObject("properties").put("plan", "basic").put("score", i);
+            out.add(p);
+        }
+        return out;
     }
 
     private static ObjectNode attributes(ObjectNode body) {

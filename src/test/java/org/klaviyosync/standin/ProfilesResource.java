@@ -32,7 +32,7 @@ final class ProfilesResource {
         if (!errors.isEmpty()) {
             throw Bodies.many(errors);
         }
-        StandInProfiles.Upsert result = profiles.upsert(data, true, true);
+        StandInProfiles.Upsert result = profiles.upsert(StandInJson.toMap(data), true, true);
         ObjectNode root = StandInJson.object();
         root.set("data", StandInProfiles.resource(result.profile(), req.baseUrl()));
         root.putObject("links").put("self", req.baseUrl() + "/api/profile-import");

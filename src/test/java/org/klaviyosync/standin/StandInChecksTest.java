@@ -1,13 +1,21 @@
 package org.klaviyosync.standin;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The stand-in's hand-written checks agree with the rules they replace. */
 class StandInChecksTest {
@@ -62,5 +70,44 @@ class StandInChecksTest {
                 assertEquals(exact <= limit, StandInJson.compactSizeAtMost(node, limit), "limit " + limit + " for " + exact);
             }
         }
+    }
+
+    @Test
+    void readCompactGivesTheValuesOfTheTree() throws Exception {
+        String json = "{\"type\":\"profile\",\"id\":null,\"attributes\":{\"email\":\"a@b.co\",\"properties\":"
+                + "{\"i\":7,\"l\":12345678901,\"big\":123456789012345678901234567890,\"d\":1.5,\"e\":1e5,"
+                + "\"t\":true,\"f\":false,\"n\":null,\"list\":[1,\"x\",null,{\"a\":[]}],\"o\":{}}}}";
+        Object compact;
+        try (JsonParser p = StandInJson.MAPPER.createParser(json)) {
+            p.nextToken();
+            compact = StandInJson.readCompact(p);
+        }
+        JsonNode tree = StandInJson.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(StandInJson.toJava(tree), compact);
+        assertEquals(tree, StandInJson.toNode(compact));
+        assertTrue(compact instanceof CompactMap);
+    }
+
+    @Test
+    void compactMapsKeepOrderAndDropNullsWhenCopied() {
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("b", 1);
+        source.put("a", null);
+        source.put("c", "x");
+        CompactMap copy = CompactMap.copyOf(source);
+        assertEquals(List.of("b", "c"), new ArrayList<>(copy.keySet()));
+        assertEquals(Map.of("b", 1, "c", "x"), copy);
+        assertSame(copy, CompactMap.copyOf(copy));
+        assertNull(copy.get("a"));
+        assertFalse(copy.containsKey("a"));
+
+        CompactMap.Builder b = new CompactMap.Builder(copy);
+        b.put("b", 2);
+        b.put("d", 4);
+        b.remove("c");
+        b.append("e", 5);
+        assertEquals(List.of("b", "d", "e"), new ArrayList<>(b.build().keySet()));
+        assertEquals(Map.of("b", 2, "d", 4, "e", 5), b.build());
+        assertSame(CompactMap.EMPTY, new CompactMap.Builder(CompactMap.EMPTY).build());
     }
 }

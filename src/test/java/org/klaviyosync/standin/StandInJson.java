@@ -1,10 +1,12 @@
 package org.klaviyosync.standin;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -28,6 +31,10 @@ final class StandInJson {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
+    /** Reads one value in the middle of a document (the parser stays on the value's last token). */
+    static final ObjectReader IN_PLACE = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
 
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneOffset.UTC);
@@ -59,7 +66,51 @@ final class StandInJson {
         return instant == null ? null : TIME.format(instant);
     }
 
+    /**
+     * The plain Java value of a parsed node (String, Integer, Long, BigInteger, Double, Boolean, null,
+     * ArrayList, LinkedHashMap), as {@code MAPPER.convertValue(node, Object.class)} gives it, without
+     * a round trip through a token buffer.
+     */
     static Object toJava(JsonNode node) {
+        switch (node.getNodeType()) {
+            case STRING:
+                return node.textValue();
+            case BOOLEAN:
+                return node.booleanValue();
+            case NULL:
+                return null;
+            case NUMBER:
+                if (node.isInt()) {
+                    return node.intValue();
+                }
+                if (node.isLong()) {
+                    return node.longValue();
+                }
+                if (node.isDouble()) {
+                    return node.doubleValue();
+                }
+                if (node.isBigInteger()) {
+                    return node.bigIntegerValue();
+                }
+                break;
+            case ARRAY: {
+                List<Object> list = new ArrayList<>(node.size());
+                for (JsonNode item : node) {
+                    list.add(toJava(item));
+                }
+                return list;
+            }
+            case OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    map.put(e.getKey(), toJava(e.getValue()));
+                }
+                return map;
+            }
+            default:
+                break;
+        }
         return MAPPER.convertValue(node, Object.class);
     }
 
@@ -142,8 +193,60 @@ final class StandInJson {
         return n;
     }
 
+    /**
+     * Reads the value at the parser's current token into the plain Java values {@link #toJava} gives,
+     * except that objects become {@link CompactMap}s (null members kept). Leaves the parser on the
+     * value's last token.
+     */
+    static Object readCompact(JsonParser p) throws IOException {
+        JsonToken token = p.currentToken();
+        switch (token) {
+            case START_OBJECT: {
+                Object[] kv = new Object[8];
+                int n = 0;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    Object value = readCompact(p);
+                    if (n == kv.length) {
+                        kv = Arrays.copyOf(kv, 2 * n);
+                    }
+                    kv[n++] = name;
+                    kv[n++] = value;
+                }
+                return CompactMap.of(kv, n);
+            }
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(readCompact(p));
+                }
+                return list;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new IllegalStateException("unexpected " + token);
+        }
+    }
+
+    /** {@link #toJava} of an object node. */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> toMap(JsonNode node) {
-        return MAPPER.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() { });
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("not an object: " + node.getNodeType());
+        }
+        return (Map<String, Object>) toJava(node);
     }
 
     static JsonNode toNode(Object value) {
