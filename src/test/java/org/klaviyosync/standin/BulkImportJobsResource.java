@@ -11,9 +11,10 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,12 +23,12 @@ import java.util.UUID;
 
 /**
  * {@code /api/profile-bulk-import-jobs}: synchronous all-or-nothing validation, then a job that moves
- * queued → processing → complete as it is polled ({@code GET .../{id}}); the profiles are
+ * queued → processing → complete as it is polled ({@code GET .../{id}}) or listed; the profiles are
  * upserted (nulls ignored, {@code meta.patch_properties} not applied) when the job completes.
  *
  * <p>Validation ({@link #validate}) reads only the request and runs outside the stand-in's state lock.
  * A job keeps the request body's bytes until it is processed, so pending jobs hold no parsed documents.
- * The poll that completes a job claims it under the lock, reads the profiles from the bytes
+ * The poll or listing that completes a job claims it under the lock, reads the profiles from the bytes
  * without the lock, and takes the lock again to import them; so other requests, such as new jobs, wait
  * for the import at most, never for the parsing.
  */
@@ -39,9 +40,11 @@ final class BulkImportJobsResource {
     static final String IMPORT_ERROR_DOMAIN = "import-error.test";
     /** Statuses the listing filter accepts. */
     static final Set<String> STATUSES = Set.of("queued", "processing", "complete");
-    /** Attributes of a job, in the order they are written. */
+    /** Attributes of a job, in the order they are written; also the allowed sparse fieldset. */
     static final List<String> ATTRIBUTES = List.of("status", "created_at", "total_count", "completed_count",
             "failed_count", "completed_at", "expires_at", "started_at");
+    static final String FIELDS = "fields[" + TYPE + "]";
+    static final List<String> LIST_ATTRIBUTES = List.of("name", "created", "updated", "opt_in_process");
     static final int DEFAULT_PAGE_SIZE = 20;
     static final int MAX_PAGE_SIZE = 100;
 
@@ -93,8 +96,8 @@ final class BulkImportJobsResource {
     private int pollsUntilComplete = 2;
 
     /**
-     * @param lock the stand-in's state lock: {@link #create}, {@link #list} and the inspection methods are
-     *             called under it, {@link #get} takes it itself
+     * @param lock the stand-in's state lock: {@link #create} and the inspection methods are called under
+     *             it, {@link #get} and {@link #list} take it themselves
      */
     BulkImportJobsResource(Object lock, Ids ids, StandInProfiles profiles, StandInLists lists) {
         this.lock = lock;
@@ -171,7 +174,7 @@ final class BulkImportJobsResource {
         Job job = new Job(ids.ulid(), ++seq, valid.totalCount(), listId, req.body());
         jobs.put(job.id, job);
         ObjectNode root = StandInJson.object();
-        root.set("data", resource(job, req.baseUrl()));
+        root.set("data", resource(job, req.baseUrl(), null));
         root.putObject("links").put("self", req.baseUrl() + "/api/profile-bulk-import-jobs");
         return new ApiResponse(202, root);
     }
@@ -221,6 +224,8 @@ final class BulkImportJobsResource {
     /** {@code GET /api/profile-bulk-import-jobs/{id}}: one poll of the job. Takes the lock itself. */
     ApiResponse get(ApiRequest req) {
         Job job;
+        Set<String> fields;
+        Set<String> listFields;
         boolean completes;
         synchronized (lock) {
             job = existing(req.pathParam(0));
@@ -228,6 +233,8 @@ final class BulkImportJobsResource {
             if (include != null && !include.equals("lists")) {
                 throw JsonApiErrors.invalidParameter("include", "'" + include + "' is not an allowed include parameter for this resource.");
             }
+            fields = fields(req, FIELDS, ATTRIBUTES);
+            listFields = fields(req, "fields[list]", LIST_ATTRIBUTES);
             completes = poll(job);
         }
         if (completes) {
@@ -235,11 +242,16 @@ final class BulkImportJobsResource {
         }
         synchronized (lock) {
             ObjectNode root = StandInJson.object();
-            root.set("data", resource(job, req.baseUrl()));
+            root.set("data", resource(job, req.baseUrl(), fields));
             if (req.param("include") != null) {
                 ArrayNode included = root.putArray("included");
-                if (job.listId != null && lists.get(job.listId) != null) {
-                    included.add(StandInLists.resource(lists.get(job.listId), req.baseUrl(), false));
+                StandInLists.ListRecord list = job.listId == null ? null : lists.get(job.listId);
+                if (list != null) {
+                    ObjectNode resource = StandInLists.resource(list, req.baseUrl(), false);
+                    if (listFields != null) {
+                        ((ObjectNode) resource.get("attributes")).retain(listFields);
+                    }
+                    included.add(resource);
                 }
             }
             root.putObject("links").put("self", req.baseUrl() + "/api/profile-bulk-import-jobs/" + job.id);
@@ -247,31 +259,64 @@ final class BulkImportJobsResource {
         }
     }
 
+    /**
+     * {@code GET /api/profile-bulk-import-jobs}: strict parameters (status filter with {@code equals} or
+     * {@code any} over queued, processing and complete; sort {@code created_at} or {@code -created_at},
+     * otherwise oldest first; {@code page[size]} 1 to 100, default 20; sparse fieldset), all checked
+     * before anything happens. The page shows the jobs as they stand; then each job on it that is not
+     * complete counts as polled once (a job listed or polled {@code pollsUntilComplete} times in all
+     * completes, and shows so the next time it is looked at). Keyset cursors (after or before a job)
+     * keep a job that enters or leaves the status filter between two pages from shifting the others.
+     * Takes the lock itself.
+     */
     ApiResponse list(ApiRequest req) {
         List<Filters.Condition> filter = Filters.parse(req.param("filter"), Map.of("status", Set.of("equals", "any")));
         for (Filters.Condition c : filter) {
             for (Object v : c.values()) {
                 if (!STATUSES.contains(v)) {
-                    throw JsonApiErrors.invalidParameter("filter", "'" + v + "' is not a valid job status.");
+                    throw JsonApiErrors.invalidParameter("filter", "'" + v + "' is not a valid job status; the filter"
+                            + " accepts queued, processing and complete.");
                 }
             }
         }
-        List<Job> found = new ArrayList<>();
-        for (Job j : jobs.values()) {
-            if (Filters.matches(filter, f -> f.equals("status") ? j.status : null)) {
-                found.add(j);
-            }
-        }
         String sort = req.param("sort");
-        Comparator<Job> byCreated = Comparator.comparingLong(j -> j.seq);
+        boolean descending = false;
         if (sort != null) {
             switch (sort) {
-                case "created_at" -> found.sort(byCreated);
-                case "-created_at" -> found.sort(byCreated.reversed());
-                default -> throw JsonApiErrors.invalidParameter("sort", "'" + sort + "' is not a valid sort for jobs.");
+                case "created_at" -> descending = false;
+                case "-created_at" -> descending = true;
+                default -> throw JsonApiErrors.invalidParameter("sort", "'" + sort + "' is not a valid sort for jobs;"
+                        + " use created_at or -created_at.");
             }
         }
-        return ApiResponse.ok(Paging.page(req, found, 20, 100, j -> resource(j, req.baseUrl())));
+        Set<String> fields = fields(req, FIELDS, ATTRIBUTES);
+        int size = Paging.size(req, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+        Paging.KeyCursor cursor = Paging.keyCursor(req);
+
+        Paging.Page<Job> page;
+        List<Job> completing = new ArrayList<>();
+        synchronized (lock) {
+            List<Job> found = new ArrayList<>();
+            for (Job j : jobs.values()) {
+                if (Filters.matches(filter, f -> f.equals("status") ? j.status : null)) {
+                    found.add(j);
+                }
+            }
+            if (descending) {
+                Collections.reverse(found);
+            }
+            page = Paging.keysetPage(req, found, j -> j.seq, descending, size, cursor,
+                    j -> resource(j, req.baseUrl(), fields));
+            for (Job j : page.items()) {
+                if (poll(j)) {
+                    completing.add(j);
+                }
+            }
+        }
+        for (Job j : completing) {
+            complete(j);
+        }
+        return ApiResponse.ok(page.document());
     }
 
     ApiResponse importErrors(ApiRequest req) {
@@ -302,6 +347,23 @@ final class BulkImportJobsResource {
             if (p != null) {
                 out.add(p);
             }
+        }
+        return out;
+    }
+
+    /** The attributes a sparse fieldset parameter asks for, or null when it is absent; 400 for unknown names. */
+    private static Set<String> fields(ApiRequest req, String parameter, List<String> allowed) {
+        String raw = req.param(parameter);
+        if (raw == null) {
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String name : raw.split(",", -1)) {
+            if (!allowed.contains(name)) {
+                throw JsonApiErrors.invalidParameter(parameter, "'" + name + "' is not a valid field for " + parameter
+                        + "; valid fields are " + String.join(", ", allowed) + ".");
+            }
+            out.add(name);
         }
         return out;
     }
@@ -432,12 +494,16 @@ final class BulkImportJobsResource {
         job.failedCount++;
     }
 
-    static ObjectNode resource(Job job, String baseUrl) {
+    /** The job's resource; {@code fields} limits the attributes (null: all). */
+    static ObjectNode resource(Job job, String baseUrl, Set<String> fields) {
         ObjectNode r = StandInJson.object();
         r.put("type", TYPE);
         r.put("id", job.id);
         ObjectNode a = r.putObject("attributes");
         for (String name : ATTRIBUTES) {
+            if (fields != null && !fields.contains(name)) {
+                continue;
+            }
             switch (name) {
                 case "status" -> a.put(name, job.status);
                 case "created_at" -> a.put(name, StandInJson.time(job.createdAt));

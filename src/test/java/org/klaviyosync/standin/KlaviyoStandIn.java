@@ -181,7 +181,10 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
     }
 
-    /** How many polls of {@code GET /api/profile-bulk-import-jobs/{id}} complete a job (default 2). */
+    /**
+     * How many polls complete a job (default 2). A poll is a {@code GET /api/profile-bulk-import-jobs/{id}}
+     * or a listing that shows the job on its page.
+     */
     public void setJobPollsUntilComplete(int polls) {
         synchronized (lock) {
             jobs.setPollsUntilComplete(polls);
@@ -323,9 +326,9 @@ public final class KlaviyoStandIn implements AutoCloseable {
 
         routes.add(new Route("POST", Pattern.compile("^" + jobs + "$"), Set.of(LISTS_WRITE, PROFILES_WRITE),
                 q -> RateLimiter.BULK_IMPORT_CREATE, Set.of(), BULK_IMPORT_MAX_BYTES, this::createBulkJob, false));
-        route("GET", jobs, Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
-                union(paging, Set.of("filter", "sort", "fields[profile-bulk-import-job]")), 0, this.jobs::list);
-        // a poll imports the job it completes partly outside the lock, so it takes the lock itself
+        // these two process the jobs they complete partly outside the lock, so they take it themselves
+        unlockedRoute("GET", jobs, Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
+                union(paging, Set.of("filter", "sort", "fields[profile-bulk-import-job]")), this.jobs::list);
         unlockedRoute("GET", jobs + "/([^/]+)", Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
                 Set.of("include", "fields[profile-bulk-import-job]", "fields[list]"), this.jobs::get);
         route("GET", jobs + "/([^/]+)/import-errors", Set.of(PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
