@@ -2,7 +2,6 @@ package org.klaviyosync.standin;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -126,23 +125,21 @@ final class BulkImportJobsResource {
     }
 
     /**
-     * The synchronous, all-or-nothing checks of a new job that need only the request: 400 for the
-     * first bad member of the document, or one error per bad profile (its first problem). Touches no
-     * state, so it runs outside the stand-in's lock.
+     * The synchronous, all-or-nothing checks of a new job that need only the request (its body read
+     * as plain values): 400 for the first bad member of the document, or one error per bad profile
+     * (its first problem). Touches no state, so it runs outside the stand-in's lock.
      */
     static Validated validate(ApiRequest req) {
-        JsonNode data = Bodies.data(req);
-        if (!data.isObject()) {
+        if (!(Bodies.data(req.value()) instanceof Map<?, ?> data)) {
             throw JsonApiErrors.invalid("/data", "'data' must be a resource object.");
         }
         Bodies.requireType(data, "/data", TYPE);
         Bodies.unknownMembers(data, "/data", Set.of("type", "attributes", "relationships"));
-        ObjectNode attributes = Bodies.object(data, "attributes", "/data/attributes");
+        Map<?, ?> attributes = Bodies.object(data, "attributes", "/data/attributes");
         Bodies.unknownMembers(attributes, "/data/attributes", Set.of("profiles"));
-        ObjectNode profilesDoc = Bodies.object(attributes, "profiles", "/data/attributes/profiles");
+        Map<?, ?> profilesDoc = Bodies.object(attributes, "profiles", "/data/attributes/profiles");
         Bodies.unknownMembers(profilesDoc, "/data/attributes/profiles", Set.of("data"));
-        JsonNode items = profilesDoc.get("data");
-        if (items == null || !items.isArray() || items.isEmpty()) {
+        if (!(profilesDoc.get("data") instanceof List<?> items) || items.isEmpty()) {
             throw JsonApiErrors.invalid(ITEMS_POINTER, "'profiles.data' must be a non-empty array of profiles.");
         }
         if (items.size() > MAX_PROFILES) {
@@ -179,25 +176,24 @@ final class BulkImportJobsResource {
         return new ApiResponse(202, root);
     }
 
-    private static String listId(JsonNode relationships, List<ObjectNode> errors) {
-        if (relationships == null || relationships.isNull()) {
+    private static String listId(Object relationshipsValue, List<ObjectNode> errors) {
+        if (relationshipsValue == null) {
             return null;
         }
-        if (!relationships.isObject()) {
+        if (!(relationshipsValue instanceof Map<?, ?> relationships)) {
             throw JsonApiErrors.invalid("/data/relationships", "'relationships' must be an object.");
         }
         Bodies.unknownMembers(relationships, "/data/relationships", Set.of("lists"));
-        JsonNode listsRel = relationships.get("lists");
-        if (listsRel == null) {
+        Object listsValue = relationships.get("lists");
+        if (!relationships.containsKey("lists")) {
             return null;
         }
-        if (!listsRel.isObject()) {
+        if (!(listsValue instanceof Map<?, ?> listsRel)) {
             throw JsonApiErrors.invalid("/data/relationships/lists", "'lists' must be an object.");
         }
         Bodies.unknownMembers(listsRel, "/data/relationships/lists", Set.of("data"));
-        JsonNode data = listsRel.get("data");
         String p = "/data/relationships/lists/data";
-        if (data == null || !data.isArray()) {
+        if (!(listsRel.get("data") instanceof List<?> data)) {
             throw JsonApiErrors.invalid(p, "'lists.data' must be an array.");
         }
         if (data.size() > 1) {
@@ -208,17 +204,15 @@ final class BulkImportJobsResource {
         if (data.isEmpty()) {
             return null;
         }
-        JsonNode item = data.get(0);
-        if (!item.isObject()) {
+        if (!(data.get(0) instanceof Map<?, ?> item)) {
             throw JsonApiErrors.invalid(p + "/0", "A list resource identifier is required.");
         }
         Bodies.unknownMembers(item, p + "/0", Set.of("type", "id"));
         Bodies.requireType(item, p + "/0", "list");
-        JsonNode id = item.get("id");
-        if (id == null || !id.isTextual() || id.asText().isEmpty()) {
+        if (!(item.get("id") instanceof String id) || id.isEmpty()) {
             throw JsonApiErrors.invalid(p + "/0/id", "'id' is a required string.");
         }
-        return id.asText();
+        return id;
     }
 
     /** {@code GET /api/profile-bulk-import-jobs/{id}}: one poll of the job. Takes the lock itself. */

@@ -71,11 +71,13 @@ public final class KlaviyoStandIn implements AutoCloseable {
     }
 
     /**
-     * @param locked whether the handler runs under the state lock; a handler that does not takes the lock
-     *               itself for the part that touches state
+     * @param locked     whether the handler runs under the state lock; a handler that does not takes the
+     *                   lock itself for the part that touches state
+     * @param valueBody  whether the body is parsed into plain values ({@link ApiRequest#value()}) rather
+     *                   than a tree ({@link ApiRequest#json()}): cheaper for large bodies
      */
     private record Route(String method, Pattern path, Set<String> scopes, Function<Map<String, String>, String> bucket,
-                         Set<String> params, int maxBody, Handler handler, boolean locked) {
+                         Set<String> params, int maxBody, Handler handler, boolean locked, boolean valueBody) {
         boolean hasBody() {
             return maxBody > 0;
         }
@@ -325,7 +327,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
                 profilesResource::getProfiles);
 
         routes.add(new Route("POST", Pattern.compile("^" + jobs + "$"), Set.of(LISTS_WRITE, PROFILES_WRITE),
-                q -> RateLimiter.BULK_IMPORT_CREATE, Set.of(), BULK_IMPORT_MAX_BYTES, this::createBulkJob, false));
+                q -> RateLimiter.BULK_IMPORT_CREATE, Set.of(), BULK_IMPORT_MAX_BYTES, this::createBulkJob, false, true));
         // these two process the jobs they complete partly outside the lock, so they take it themselves
         unlockedRoute("GET", jobs, Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
                 union(paging, Set.of("filter", "sort", "fields[profile-bulk-import-job]")), this.jobs::list);
@@ -346,7 +348,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
         routes.add(new Route("GET", Pattern.compile("^/api/lists/([^/]+)$"), Set.of(LISTS_READ),
                 q -> q.containsKey("additional-fields[list]") ? RateLimiter.LIST_PROFILE_COUNT : RateLimiter.LIST_READ,
                 Set.of("fields[list]", "additional-fields[list]", "include", "fields[tag]", "fields[flow]"), 0,
-                listsResource::getList, true));
+                listsResource::getList, true, false));
         route("POST", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_WRITE, PROFILES_WRITE),
                 RateLimiter.LIST_WRITE, Set.of(), BULK_IMPORT_MAX_BYTES, listsResource::addProfiles);
         route("GET", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_READ, PROFILES_READ),
@@ -359,13 +361,14 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private void route(String method, String path, Set<String> scopes, String bucket, Set<String> params,
                        int maxBody, Handler handler) {
         routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, maxBody, handler,
-                true));
+                true, false));
     }
 
     /** A GET route whose handler takes the state lock itself. */
     private void unlockedRoute(String method, String path, Set<String> scopes, String bucket, Set<String> params,
                                Handler handler) {
-        routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, 0, handler, false));
+        routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, 0, handler, false,
+                false));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -552,6 +555,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
         // body
         JsonNode json = null;
+        Object value = null;
         if (route.hasBody()) {
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
@@ -561,14 +565,21 @@ public final class KlaviyoStandIn implements AutoCloseable {
             if (body.length > route.maxBody()) {
                 throw JsonApiErrors.tooLarge(route.maxBody());
             }
+            boolean empty;
             try {
-                json = StandInJson.parse(body);
+                if (route.valueBody()) {
+                    value = StandInJson.parseCompact(body);
+                    empty = value == StandInJson.NO_VALUE;
+                } else {
+                    json = StandInJson.parse(body);
+                    empty = json == null || json.isMissingNode();
+                }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw JsonApiErrors.invalid("/", "Malformed JSON in the request body: " + e.getOriginalMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            if (json == null || json.isMissingNode()) {
+            if (empty) {
                 throw JsonApiErrors.invalid("/", "The request body is empty.");
             }
         } else if (body.length > 0) {
@@ -579,7 +590,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
             groups.add(matcher.group(i));
         }
         ApiRequest request = new ApiRequest(method, path, List.copyOf(groups), Collections.unmodifiableMap(params),
-                body, json, baseUrl);
+                body, json, value, baseUrl);
         ApiResponse response;
         if (route.locked()) {
             synchronized (lock) {

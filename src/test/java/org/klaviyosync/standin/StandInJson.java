@@ -1,18 +1,19 @@
 package org.klaviyosync.standin;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,9 +32,6 @@ final class StandInJson {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-
-    /** Reads one value in the middle of a document (the parser stays on the value's last token). */
-    static final ObjectReader IN_PLACE = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
 
     private static final DateTimeFormatter TIME =
@@ -115,62 +113,63 @@ final class StandInJson {
     }
 
     /**
-     * Whether the compact JSON of {@code node} ({@link #bytes}) takes at most {@code limit} bytes. Upper
-     * bounds computed without writing anything settle most cases (first six bytes for every character
-     * of a string, then the exact cost of each character); only a node whose bounds both exceed the
-     * limit is written out and measured.
+     * Whether the compact JSON of {@code value} (plain Java values, as {@link #bytes} would write the
+     * tree) takes at most {@code limit} bytes. Upper bounds computed without writing anything settle
+     * most cases (first six bytes for every character of a string, then the exact cost of each
+     * character); only a value whose bounds both exceed the limit is written out and measured.
      */
-    static boolean compactSizeAtMost(JsonNode node, long limit) {
-        if (sizeBound(node, limit, false) <= limit || sizeBound(node, limit, true) <= limit) {
+    static boolean compactSizeAtMost(Object value, long limit) {
+        if (sizeBound(value, limit, false) <= limit || sizeBound(value, limit, true) <= limit) {
             return true;
         }
-        return bytes(node).length <= limit;
+        try {
+            return MAPPER.writeValueAsBytes(value).length <= limit;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** An upper bound of the compact size of {@code node}; stops counting once it passes {@code limit}. */
-    private static long sizeBound(JsonNode node, long limit, boolean perCharacter) {
-        switch (node.getNodeType()) {
-            case STRING:
-                return stringBound(node.textValue(), perCharacter);
-            case BOOLEAN:
-                return 5;
-            case NULL:
-                return 4;
-            case NUMBER:
-                if (node.isInt() || node.isLong()) {
-                    return 20;
-                }
-                if (node.isDouble()) {
-                    return 25;
-                }
-                if (node.isBigInteger()) {
-                    return node.bigIntegerValue().toString().length();
-                }
-                return Long.MAX_VALUE;
-            case ARRAY: {
-                long n = 2 + Math.max(0, node.size() - 1);
-                for (JsonNode item : node) {
-                    n += sizeBound(item, limit, perCharacter);
-                    if (n > limit) {
-                        return n;
-                    }
-                }
-                return n;
-            }
-            case OBJECT: {
-                long n = 2 + Math.max(0, node.size() - 1);
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    n += stringBound(e.getKey(), perCharacter) + 1 + sizeBound(e.getValue(), limit, perCharacter);
-                    if (n > limit) {
-                        return n;
-                    }
-                }
-                return n;
-            }
-            default:
-                return Long.MAX_VALUE;
+    /** An upper bound of the compact size of {@code value}; stops counting once it passes {@code limit}. */
+    private static long sizeBound(Object value, long limit, boolean perCharacter) {
+        if (value == null) {
+            return 4;
         }
+        if (value instanceof String s) {
+            return stringBound(s, perCharacter);
+        }
+        if (value instanceof Boolean) {
+            return 5;
+        }
+        if (value instanceof Integer || value instanceof Long) {
+            return 20;
+        }
+        if (value instanceof Double) {
+            return 25;
+        }
+        if (value instanceof BigInteger big) {
+            return big.toString().length();
+        }
+        if (value instanceof List<?> list) {
+            long n = 2 + Math.max(0, list.size() - 1);
+            for (Object item : list) {
+                n += sizeBound(item, limit, perCharacter);
+                if (n > limit) {
+                    return n;
+                }
+            }
+            return n;
+        }
+        if (value instanceof Map<?, ?> map) {
+            long n = 2 + Math.max(0, map.size() - 1);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                n += stringBound((String) e.getKey(), perCharacter) + 1 + sizeBound(e.getValue(), limit, perCharacter);
+                if (n > limit) {
+                    return n;
+                }
+            }
+            return n;
+        }
+        return Long.MAX_VALUE;
     }
 
     /**
@@ -240,13 +239,25 @@ final class StandInJson {
         }
     }
 
-    /** {@link #toJava} of an object node. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> toMap(JsonNode node) {
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("not an object: " + node.getNodeType());
+    /** {@link #parseCompact} of a body without any JSON value (empty or only whitespace). */
+    static final Object NO_VALUE = new Object();
+
+    /**
+     * Parses a whole body strictly (duplicate keys and trailing tokens refused) into the values of
+     * {@link #readCompact}; {@link #NO_VALUE} when the body holds none.
+     */
+    static Object parseCompact(byte[] body) throws IOException {
+        try (JsonParser p = MAPPER.createParser(body)) {
+            if (p.nextToken() == null) {
+                return NO_VALUE;
+            }
+            Object value = readCompact(p);
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                throw new JsonParseException(p, "Trailing token (of type " + trailing + ") found after the value");
+            }
+            return value;
         }
-        return (Map<String, Object>) toJava(node);
     }
 
     static JsonNode toNode(Object value) {
