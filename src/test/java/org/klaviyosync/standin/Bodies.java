@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Small strict checks on JSON:API request documents. */
@@ -56,6 +57,59 @@ final class Bodies {
             throw JsonApiErrors.invalid(pointer, "'" + name + "' is a required object.");
         }
         return (ObjectNode) v;
+    }
+
+    // ---- the same checks on a document read as plain Java values (StandInJson.readCompact)
+
+    /** The top-level {@code data} member of a document given as plain values; the document may hold nothing else. */
+    static Object data(Object root) {
+        if (!(root instanceof Map<?, ?> document)) {
+            throw JsonApiErrors.invalid("/", "The request body must be a JSON:API document (a JSON object).");
+        }
+        unknownMembers(document, "", Set.of("data"));
+        Object data = document.get("data");
+        if (data == null) {
+            throw JsonApiErrors.invalid("/data", "'data' is a required field.");
+        }
+        return data;
+    }
+
+    /** Throws 400 for the first member of {@code node} not in {@code allowed}. */
+    static void unknownMembers(Map<?, ?> node, String pointer, Set<String> allowed) {
+        for (Object key : node.keySet()) {
+            String name = (String) key;
+            if (!allowed.contains(name)) {
+                throw JsonApiErrors.invalid(pointer + "/" + name, "'" + name + "' is not a valid field here.");
+            }
+        }
+    }
+
+    /** Throws 400 unless {@code data.type} equals {@code type}. */
+    static void requireType(Map<?, ?> data, String pointer, String type) {
+        Object t = data.get("type");
+        if (t == null) {
+            throw JsonApiErrors.invalid(pointer + "/type", "'type' is a required field.");
+        }
+        if (!type.equals(t)) {
+            throw JsonApiErrors.invalid(pointer + "/type",
+                    "The type '" + text(t) + "' is not valid here; expected '" + type + "'.");
+        }
+    }
+
+    /** Object member or 400. */
+    static Map<?, ?> object(Map<?, ?> parent, String name, String pointer) {
+        if (!(parent.get(name) instanceof Map<?, ?> v)) {
+            throw JsonApiErrors.invalid(pointer, "'" + name + "' is a required object.");
+        }
+        return v;
+    }
+
+    /** A value as {@link JsonNode#asText()} shows it in messages: containers as the empty string. */
+    static String text(Object value) {
+        if (value instanceof Map || value instanceof List) {
+            return "";
+        }
+        return String.valueOf(value);
     }
 
     static StandInException many(List<ObjectNode> errors) {

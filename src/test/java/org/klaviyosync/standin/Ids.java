@@ -1,7 +1,7 @@
 package org.klaviyosync.standin;
 
 import java.security.SecureRandom;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 /** Klaviyo-shaped ids: 26-character ULIDs (Crockford base32, upper case) and 6-character list ids. */
@@ -13,7 +13,8 @@ final class Ids {
     private static final char[] ALNUM =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
-    private final Random random = new SecureRandom();
+    /** Seeded once from the system's secure source; ids need to be unique, not secret. */
+    private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
 
     synchronized String ulid() {
         char[] out = new char[26];
@@ -22,8 +23,16 @@ final class Ids {
             out[i] = CROCKFORD[(int) (time & 31)];
             time >>>= 5;
         }
-        for (int i = 10; i < 26; i++) {
-            out[i] = CROCKFORD[random.nextInt(32)];
+        // 80 random bits, 5 per character
+        long high = random.nextLong();
+        long low = random.nextLong();
+        for (int i = 10; i < 18; i++) {
+            out[i] = CROCKFORD[(int) (high & 31)];
+            high >>>= 5;
+        }
+        for (int i = 18; i < 26; i++) {
+            out[i] = CROCKFORD[(int) (low & 31)];
+            low >>>= 5;
         }
         return new String(out);
     }

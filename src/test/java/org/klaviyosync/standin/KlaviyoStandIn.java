@@ -41,7 +41,10 @@ import java.util.regex.Pattern;
  * So a scope probe with an invalid body answers 403 without the scope and 400 with it, and never
  * creates anything.
  *
- * <p>Thread-safe: the server runs handlers on a thread pool and the data lives behind one lock.
+ * <p>Thread-safe: the server runs handlers on a thread pool and the data lives behind one lock. The
+ * expensive parts of bulk import jobs run outside it: a new job's validation reads only its request,
+ * and a job's profiles are parsed before the lock is taken to import them. So concurrent requests wait
+ * for each other only while data changes.
  */
 public final class KlaviyoStandIn implements AutoCloseable {
 
@@ -58,15 +61,32 @@ public final class KlaviyoStandIn implements AutoCloseable {
     public static final int BULK_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 
     static final String MEDIA_TYPE = "application/vnd.api+json";
+    /** Bodies up to this size that declare their length are read into an array of exactly that size. */
+    private static final int EXACT_READ_MAX_BYTES = 2 * BULK_IMPORT_MAX_BYTES;
     private static final Pattern REVISION = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(\\.pre)?$");
     private static final String AUTH_PREFIX = "Klaviyo-API-Key ";
+
+    static {
+        // The JDK server writes a response's headers and body as two segments; without TCP_NODELAY the
+        // body waits for the client's delayed ACK, which adds about 40 ms to every answer. The setting
+        // is read once, when the first server of this JVM starts; an explicit -D value is kept.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     private interface Handler {
         ApiResponse handle(ApiRequest request);
     }
 
+    /**
+     * @param locked     whether the handler runs under the state lock; a handler that does not takes the
+     *                   lock itself for the part that touches state
+     * @param valueBody  whether the body is parsed into plain values ({@link ApiRequest#value()}) rather
+     *                   than a tree ({@link ApiRequest#json()}): cheaper for large bodies
+     */
     private record Route(String method, Pattern path, Set<String> scopes, Function<Map<String, String>, String> bucket,
-                         Set<String> params, int maxBody, Handler handler) {
+                         Set<String> params, int maxBody, Handler handler, boolean locked, boolean valueBody) {
         boolean hasBody() {
             return maxBody > 0;
         }
@@ -79,10 +99,11 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final Ids ids = new Ids();
     private final StandInProfiles profiles = new StandInProfiles(ids);
     private final StandInLists lists = new StandInLists(ids);
-    private final BulkImportJobsResource jobs = new BulkImportJobsResource(ids, profiles, lists);
+    private final BulkImportJobsResource jobs = new BulkImportJobsResource(lock, ids, profiles, lists);
     private final ProfilesResource profilesResource = new ProfilesResource(profiles);
     private final ListsResource listsResource = new ListsResource(lists, profiles);
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean recordBodies = true;
     private final List<Route> routes = new ArrayList<>();
     private final HttpServer server;
     private final ExecutorService executor;
@@ -145,6 +166,15 @@ public final class KlaviyoStandIn implements AutoCloseable {
         return faults;
     }
 
+    /**
+     * Default true: {@link #requests()} keeps each request's body (the bytes as received, shared with the
+     * request, so recording costs no copy). Off, bodies are not kept and {@link RecordedRequest#body()} is
+     * null, which saves memory when a test sends many large bulk jobs and never reads them back.
+     */
+    public void setRecordRequestBodies(boolean record) {
+        this.recordBodies = record;
+    }
+
     /** Default true: Klaviyo's documented limits per bucket apply. Headers are sent either way. */
     public void setRateLimitsEnabled(boolean enabled) {
         rateLimiter.setEnabled(enabled);
@@ -162,7 +192,10 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
     }
 
-    /** How many polls of {@code GET /api/profile-bulk-import-jobs/{id}} complete a job (default 2). */
+    /**
+     * How many polls complete a job (default 2). A poll is a {@code GET /api/profile-bulk-import-jobs/{id}}
+     * or a listing that shows the job on its page.
+     */
     public void setJobPollsUntilComplete(int polls) {
         synchronized (lock) {
             jobs.setPollsUntilComplete(polls);
@@ -302,12 +335,13 @@ public final class KlaviyoStandIn implements AutoCloseable {
                 union(paging, Set.of("filter", "sort", "fields[profile]", "additional-fields[profile]")), 0,
                 profilesResource::getProfiles);
 
-        route("POST", jobs, Set.of(LISTS_WRITE, PROFILES_WRITE), RateLimiter.BULK_IMPORT_CREATE, Set.of(),
-                BULK_IMPORT_MAX_BYTES, this::createBulkJob);
-        route("GET", jobs, Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
-                union(paging, Set.of("filter", "sort", "fields[profile-bulk-import-job]")), 0, this.jobs::list);
-        route("GET", jobs + "/([^/]+)", Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
-                Set.of("include", "fields[profile-bulk-import-job]", "fields[list]"), 0, this.jobs::get);
+        routes.add(new Route("POST", Pattern.compile("^" + jobs + "$"), Set.of(LISTS_WRITE, PROFILES_WRITE),
+                q -> RateLimiter.BULK_IMPORT_CREATE, Set.of(), BULK_IMPORT_MAX_BYTES, this::createBulkJob, false, true));
+        // these two process the jobs they complete partly outside the lock, so they take it themselves
+        unlockedRoute("GET", jobs, Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
+                union(paging, Set.of("filter", "sort", "fields[profile-bulk-import-job]")), this.jobs::list);
+        unlockedRoute("GET", jobs + "/([^/]+)", Set.of(LISTS_READ, PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
+                Set.of("include", "fields[profile-bulk-import-job]", "fields[list]"), this.jobs::get);
         route("GET", jobs + "/([^/]+)/import-errors", Set.of(PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
                 union(paging, Set.of("fields[import-error]")), 0, this.jobs::importErrors);
         route("GET", jobs + "/([^/]+)/profiles", Set.of(PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
@@ -323,7 +357,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
         routes.add(new Route("GET", Pattern.compile("^/api/lists/([^/]+)$"), Set.of(LISTS_READ),
                 q -> q.containsKey("additional-fields[list]") ? RateLimiter.LIST_PROFILE_COUNT : RateLimiter.LIST_READ,
                 Set.of("fields[list]", "additional-fields[list]", "include", "fields[tag]", "fields[flow]"), 0,
-                listsResource::getList));
+                listsResource::getList, true, false));
         route("POST", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_WRITE, PROFILES_WRITE),
                 RateLimiter.LIST_WRITE, Set.of(), BULK_IMPORT_MAX_BYTES, listsResource::addProfiles);
         route("GET", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_READ, PROFILES_READ),
@@ -335,7 +369,15 @@ public final class KlaviyoStandIn implements AutoCloseable {
 
     private void route(String method, String path, Set<String> scopes, String bucket, Set<String> params,
                        int maxBody, Handler handler) {
-        routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, maxBody, handler));
+        routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, maxBody, handler,
+                true, false));
+    }
+
+    /** A GET route whose handler takes the state lock itself. */
+    private void unlockedRoute(String method, String path, Set<String> scopes, String bucket, Set<String> params,
+                               Handler handler) {
+        routes.add(new Route(method, Pattern.compile("^" + path + "$"), scopes, q -> bucket, params, 0, handler, false,
+                false));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -344,8 +386,13 @@ public final class KlaviyoStandIn implements AutoCloseable {
         return out;
     }
 
+    /** Validates outside the lock (it reads only the request), so concurrent jobs are checked in parallel. */
     private ApiResponse createBulkJob(ApiRequest req) {
-        ApiResponse created = jobs.create(req);
+        BulkImportJobsResource.Validated valid = BulkImportJobsResource.validate(req);
+        ApiResponse created;
+        synchronized (lock) {
+            created = jobs.create(req, valid);
+        }
         if (faults.applies(req.path()) && faults.rollBulkCreatedThenError()) {
             throw JsonApiErrors.serverError(500);
         }
@@ -360,14 +407,14 @@ public final class KlaviyoStandIn implements AutoCloseable {
         String query = exchange.getRequestURI().getRawQuery();
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
-            body = in.readAllBytes();
+            body = readBody(exchange, in);
         } catch (IOException e) {
             exchange.close();
             return;
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-        String bodyText = new String(body, StandardCharsets.UTF_8);
+        byte[] recordedBody = recordBodies ? body : null;
         try {
             if (faults.applies(path)) {
                 long delay = faults.delayMillis();
@@ -375,7 +422,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
                     Thread.sleep(delay);
                 }
                 if (faults.rollDrop()) {
-                    requests.add(new RecordedRequest(method, path, query, headers, bodyText, RecordedRequest.DROPPED));
+                    requests.add(new RecordedRequest(method, path, query, headers, recordedBody, RecordedRequest.DROPPED));
                     exchange.close();
                     return;
                 }
@@ -412,8 +459,28 @@ public final class KlaviyoStandIn implements AutoCloseable {
             // answers made before a route was known (fault 5xx) describe the fallback bucket
             rate = rateLimiter.peek(RateLimiter.OTHER, System.currentTimeMillis());
         }
-        requests.add(new RecordedRequest(method, path, query, headers, bodyText, status));
+        requests.add(new RecordedRequest(method, path, query, headers, recordedBody, status));
         send(exchange, status, out, extraHeaders, rate);
+    }
+
+    /**
+     * The whole request body. The server hands over exactly Content-Length bytes; up to
+     * {@link #EXACT_READ_MAX_BYTES} they are read into one array of that size rather than a growing
+     * buffer, which would copy a bulk job's 1.5 MB several times. Other bodies are read to their end.
+     */
+    private static byte[] readBody(HttpExchange exchange, InputStream in) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                long length = Long.parseLong(declared.trim());
+                if (length >= 0 && length <= EXACT_READ_MAX_BYTES) {
+                    return in.readNBytes((int) length);
+                }
+            } catch (NumberFormatException e) {
+                // read it as a body of unknown length
+            }
+        }
+        return in.readAllBytes();
     }
 
     private record Handled(ApiResponse response, RateLimiter.Decision rate) {
@@ -497,6 +564,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
         // body
         JsonNode json = null;
+        Object value = null;
         if (route.hasBody()) {
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
@@ -506,14 +574,21 @@ public final class KlaviyoStandIn implements AutoCloseable {
             if (body.length > route.maxBody()) {
                 throw JsonApiErrors.tooLarge(route.maxBody());
             }
+            boolean empty;
             try {
-                json = StandInJson.parse(body);
+                if (route.valueBody()) {
+                    value = StandInJson.parseCompact(body);
+                    empty = value == StandInJson.NO_VALUE;
+                } else {
+                    json = StandInJson.parse(body);
+                    empty = json == null || json.isMissingNode();
+                }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw JsonApiErrors.invalid("/", "Malformed JSON in the request body: " + e.getOriginalMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            if (json == null || json.isMissingNode()) {
+            if (empty) {
                 throw JsonApiErrors.invalid("/", "The request body is empty.");
             }
         } else if (body.length > 0) {
@@ -524,9 +599,13 @@ public final class KlaviyoStandIn implements AutoCloseable {
             groups.add(matcher.group(i));
         }
         ApiRequest request = new ApiRequest(method, path, List.copyOf(groups), Collections.unmodifiableMap(params),
-                body, json, baseUrl);
+                body, json, value, baseUrl);
         ApiResponse response;
-        synchronized (lock) {
+        if (route.locked()) {
+            synchronized (lock) {
+                response = route.handler().handle(request);
+            }
+        } else {
             response = route.handler().handle(request);
         }
         return new Handled(response, decision);

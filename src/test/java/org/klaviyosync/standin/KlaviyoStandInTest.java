@@ -20,9 +20,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -370,23 +372,226 @@ class KlaviyoStandInTest {
 
     @Test
     void jobsCanBeListedFilteredAndSorted() throws Exception {
+        standIn.setRateLimitsEnabled(false);
         ArrayNode profiles = JSON.createArrayNode().add(profileResource("j@example.com", null, null));
-        String first = JSON.readTree(send(api("POST", "/api/profile-bulk-import-jobs", bulkBody(profiles, null).toString())).body()).at("/data/id").asText();
-        String second = JSON.readTree(send(api("POST", "/api/profile-bulk-import-jobs", bulkBody(profiles, null).toString())).body()).at("/data/id").asText();
+        String first = createJob(profiles);
+        String second = createJob(profiles);
         send(api("GET", "/api/profile-bulk-import-jobs/" + first, null));
 
+        // a listing shows the jobs as they stand ...
         JsonNode newest = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?sort=-created_at", null)).body());
-        assertEquals(second, newest.at("/data/0/id").asText());
-        JsonNode queued = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?filter="
-                + enc("equals(status,\"queued\")"), null)).body());
-        assertEquals(1, queued.get("data").size());
-        assertEquals(second, queued.at("/data/0/id").asText());
-        JsonNode any = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?filter="
-                + enc("any(status,[\"queued\",\"processing\"])"), null)).body());
-        assertEquals(2, any.get("data").size());
-        assertError(send(api("GET", "/api/profile-bulk-import-jobs?page%5Bsize%5D=101", null)), 400, "invalid");
-        assertError(send(api("GET", "/api/profile-bulk-import-jobs?sort=status", null)), 400, "invalid");
-        assertError(send(api("GET", "/api/profile-bulk-import-jobs?filter=" + enc("equals(status,\"done\")"), null)), 400, "invalid");
+        assertEquals(List.of(second, first), ids(newest));
+        assertEquals("queued", newest.at("/data/0/attributes/status").asText());
+        assertEquals("processing", newest.at("/data/1/attributes/status").asText());
+        assertEquals(1, newest.at("/data/0/attributes/total_count").asInt());
+        assertEquals(standIn.baseUrl() + "/api/profile-bulk-import-jobs/" + second, newest.at("/data/0/links/self").asText());
+        assertTrue(newest.at("/links/next").isMissingNode() && newest.at("/links/prev").isMissingNode());
+        // ... and then counts as one poll of each unfinished job on its page
+        assertEquals(Optional.of("complete"), standIn.bulkJobStatus(first));
+        assertEquals(Optional.of("processing"), standIn.bulkJobStatus(second));
+
+        JsonNode oldest = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?sort=created_at", null)).body());
+        assertEquals(List.of(first, second), ids(oldest));
+        assertEquals("complete", oldest.at("/data/0/attributes/status").asText());
+        assertEquals(1, oldest.at("/data/0/attributes/completed_count").asInt());
+        assertFalse(oldest.at("/data/0/attributes/completed_at").isNull());
+
+        String third = createJob(profiles);
+        assertEquals(List.of(third), ids(JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?filter="
+                + enc("equals(status,\"queued\")"), null)).body())));
+        assertEquals(List.of(first, second), ids(JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?filter="
+                + enc("equals(status,\"complete\")"), null)).body())));
+        JsonNode pending = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?filter="
+                + enc("any(status,[\"queued\",\"processing\"])") + "&sort=-created_at", null)).body());
+        assertEquals(List.of(third), ids(pending));
+        assertEquals("processing", pending.at("/data/0/attributes/status").asText());
+        assertEquals(Optional.of("complete"), standIn.bulkJobStatus(third));
+        // conditions joined by a comma must all hold
+        assertEquals(List.of(), ids(JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?filter="
+                + enc("equals(status,\"complete\"),equals(status,\"queued\")"), null)).body())));
+
+        String fourth = createJob(profiles);
+        for (String bad : List.of("page%5Bsize%5D=101", "page%5Bsize%5D=0", "page%5Bsize%5D=ten", "sort=status",
+                "sort=-total_count", "sort=created_at,-created_at", "filter=" + enc("equals(status,\"done\")"),
+                "filter=" + enc("equals(status,\"cancelled\")"), "filter=" + enc("equals(id,\"" + first + "\")"),
+                "filter=" + enc("greater-than(status,\"queued\")"), "filter=" + enc("equals(status,queued)"),
+                "filter=" + enc("equals(status, \"queued\")"), "page%5Bcursor%5D=bm9wZQ",
+                "fields%5Bprofile-bulk-import-job%5D=status,name", "fields%5Bprofile-bulk-import-job%5D=",
+                "include=lists", "sort=created_at&sort=-created_at")) {
+            HttpResponse<String> response = send(api("GET", "/api/profile-bulk-import-jobs?" + bad, null));
+            JsonNode error = assertError(response, 400, "invalid");
+            assertFalse(error.at("/source/parameter").asText().isEmpty(), bad + ": " + response.body());
+        }
+        assertEquals(Optional.of("queued"), standIn.bulkJobStatus(fourth), "refused listings poll nothing");
+    }
+
+    @Test
+    void jobListingPagesWithKeysetCursors() throws Exception {
+        standIn.setRateLimitsEnabled(false);
+        standIn.setJobPollsUntilComplete(1000);
+        ArrayNode profiles = JSON.createArrayNode().add(profileResource("k@example.com", null, null));
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            created.add(createJob(profiles));
+        }
+        List<String> newestFirst = new ArrayList<>(created);
+        java.util.Collections.reverse(newestFirst);
+
+        String query = "?sort=-created_at&page%5Bsize%5D=3";
+        List<JsonNode> pages = new ArrayList<>();
+        String next = standIn.baseUrl() + "/api/profile-bulk-import-jobs" + query;
+        while (next != null) {
+            JsonNode page = JSON.readTree(send(apiUrl("GET", next, null, standIn.apiKey())).body());
+            pages.add(page);
+            next = page.at("/links/next").isMissingNode() ? null : page.at("/links/next").asText();
+            if (next != null) {
+                assertTrue(next.startsWith(standIn.baseUrl() + "/api/profile-bulk-import-jobs?")
+                        && next.contains("sort=-created_at") && next.contains("page%5Bcursor%5D="), next);
+            }
+        }
+        assertEquals(3, pages.size());
+        List<String> seen = new ArrayList<>();
+        pages.forEach(p -> seen.addAll(ids(p)));
+        assertEquals(newestFirst, seen);
+        assertEquals(List.of(3, 3, 1), pages.stream().map(p -> p.get("data").size()).toList());
+        assertTrue(pages.get(0).at("/links/prev").isMissingNode());
+        // prev of the second page is the first page again
+        JsonNode back = JSON.readTree(send(apiUrl("GET", pages.get(1).at("/links/prev").asText(), null,
+                standIn.apiKey())).body());
+        assertEquals(ids(pages.get(0)), ids(back));
+        // a cursor belongs to its query
+        String cursor = pages.get(1).at("/links/self").asText().replaceAll(".*page%5Bcursor%5D=", "");
+        JsonNode refused = assertError(send(api("GET", "/api/profile-bulk-import-jobs?sort=created_at&page%5Bcursor%5D="
+                + cursor, null)), 400, "invalid");
+        assertEquals("page[cursor]", refused.at("/source/parameter").asText());
+
+        // one page of up to 100 answers for many jobs at once
+        JsonNode all = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?page%5Bsize%5D=100", null)).body());
+        assertEquals(created, ids(all));
+        assertTrue(all.at("/links/next").isMissingNode());
+        JsonNode byDefault = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs", null)).body());
+        assertEquals(created, ids(byDefault), "default page size 20, oldest first");
+
+        // sparse fieldset
+        JsonNode sparse = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?fields%5Bprofile-bulk-import-job%5D="
+                + enc("status,total_count") + "&page%5Bsize%5D=1", null)).body());
+        List<String> names = new ArrayList<>();
+        sparse.at("/data/0/attributes").fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("status", "total_count"), names);
+        JsonNode one = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs/" + created.get(0)
+                + "?fields%5Bprofile-bulk-import-job%5D=completed_count", null)).body());
+        assertEquals(1, one.at("/data/attributes").size());
+        assertError(send(api("GET", "/api/profile-bulk-import-jobs/" + created.get(0)
+                + "?fields%5Bprofile-bulk-import-job%5D=state", null)), 400, "invalid");
+    }
+
+    @Test
+    void jobsLeavingTheStatusFilterDoNotShiftLaterPages() throws Exception {
+        standIn.setRateLimitsEnabled(false);
+        standIn.setJobPollsUntilComplete(2);
+        ArrayNode profiles = JSON.createArrayNode().add(profileResource("s@example.com", null, null));
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            jobs.add(createJob(profiles));
+        }
+        String pending = "/api/profile-bulk-import-jobs?filter=" + enc("any(status,[\"queued\",\"processing\"])")
+                + "&sort=created_at&page%5Bsize%5D=2";
+        JsonNode first = JSON.readTree(send(api("GET", pending, null)).body());
+        assertEquals(jobs.subList(0, 2), ids(first));
+        // the first job completes before the next page is read
+        JsonNode polled = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs/" + jobs.get(0), null)).body());
+        assertEquals("complete", polled.at("/data/attributes/status").asText());
+        JsonNode second = JSON.readTree(send(apiUrl("GET", first.at("/links/next").asText(), null, standIn.apiKey())).body());
+        assertEquals(jobs.subList(2, 4), ids(second));
+        JsonNode third = JSON.readTree(send(apiUrl("GET", second.at("/links/next").asText(), null, standIn.apiKey())).body());
+        assertEquals(jobs.subList(4, 5), ids(third));
+        assertTrue(third.at("/links/next").isMissingNode());
+        assertEquals(List.of(jobs.get(0)), ids(JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?filter="
+                + enc("equals(status,\"complete\")"), null)).body())));
+        // each job has been listed once since: the next pending page shows two and completes them
+        JsonNode again = JSON.readTree(send(api("GET", pending, null)).body());
+        assertEquals(jobs.subList(1, 3), ids(again));
+        assertEquals(jobs.subList(3, 5), ids(JSON.readTree(send(api("GET", pending, null)).body())));
+        assertEquals(jobs, ids(JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?filter="
+                + enc("equals(status,\"complete\")"), null)).body())));
+        assertEquals(List.of(), ids(JSON.readTree(send(api("GET", pending, null)).body())));
+    }
+
+    @Test
+    void concurrentBulkJobsAreCheckedAndCreatedInParallel() throws Exception {
+        standIn.setJobPollsUntilComplete(1);
+        String list = standIn.createList("Concurrent");
+        int perJob = 2_000;
+        List<CompletableFuture<HttpResponse<String>>> round = new ArrayList<>();
+        for (int j = 0; j < 4; j++) {
+            round.add(CLIENT.sendAsync(api("POST", "/api/profile-bulk-import-jobs",
+                    bulkBody(numberedProfiles(j * perJob, perJob), list).toString()), HttpResponse.BodyHandlers.ofString()));
+        }
+        ArrayNode bad = numberedProfiles(90_000, perJob);
+        ((ObjectNode) bad.get(1234).get("attributes")).put("email", "not an email");
+        round.add(CLIENT.sendAsync(api("POST", "/api/profile-bulk-import-jobs", bulkBody(bad, list).toString()),
+                HttpResponse.BodyHandlers.ofString()));
+        List<String> firstJobs = new ArrayList<>();
+        for (int j = 0; j < 4; j++) {
+            HttpResponse<String> r = round.get(j).get();
+            assertEquals(202, r.statusCode(), r.body());
+            firstJobs.add(JSON.readTree(r.body()).at("/data/id").asText());
+        }
+        JsonNode error = assertError(round.get(4).get(), 400, "invalid");
+        assertEquals("/data/attributes/profiles/data/1234/attributes/email", error.at("/source/pointer").asText());
+
+        // new jobs arrive while the first ones are polled to completion
+        List<CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
+        for (int j = 4; j < 8; j++) {
+            posts.add(CLIENT.sendAsync(api("POST", "/api/profile-bulk-import-jobs",
+                    bulkBody(numberedProfiles(j * perJob, perJob), list).toString()), HttpResponse.BodyHandlers.ofString()));
+            polls.add(CLIENT.sendAsync(api("GET", "/api/profile-bulk-import-jobs/" + firstJobs.get(j - 4), null),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        Set<String> ids = new HashSet<>(firstJobs);
+        for (CompletableFuture<HttpResponse<String>> f : posts) {
+            HttpResponse<String> r = f.get();
+            assertEquals(202, r.statusCode(), r.body());
+            assertEquals("queued", JSON.readTree(r.body()).at("/data/attributes/status").asText());
+            ids.add(JSON.readTree(r.body()).at("/data/id").asText());
+        }
+        for (CompletableFuture<HttpResponse<String>> f : polls) {
+            JsonNode job = JSON.readTree(f.get().body()).get("data");
+            assertEquals("complete", job.at("/attributes/status").asText(), job.toString());
+            assertEquals(perJob, job.at("/attributes/completed_count").asInt());
+        }
+        assertEquals(8, ids.size());
+        assertEquals(Set.copyOf(standIn.bulkJobIds()), ids);
+
+        // one listing shows all eight and completes the four still queued
+        JsonNode listing = JSON.readTree(send(api("GET", "/api/profile-bulk-import-jobs?page%5Bsize%5D=100", null)).body());
+        assertEquals(8, listing.get("data").size());
+        for (String id : ids) {
+            assertEquals(Optional.of("complete"), standIn.bulkJobStatus(id));
+        }
+        assertEquals(8 * perJob, standIn.profiles().size());
+        assertEquals(8 * perJob, standIn.listMembers(list).size());
+        assertEquals("person7999@example.com", standIn.profileByExternalId("n-7999").orElseThrow().email());
+        assertEquals(9, standIn.count("POST", "/api/profile-bulk-import-jobs"));
+    }
+
+    @Test
+    void requestBodiesAreRecordedUnlessSwitchedOff() throws Exception {
+        String body = profileBody("rec@example.com", null, "rec-1").toString();
+        send(api("POST", "/api/profile-import", body));
+        RecordedRequest recorded = standIn.requests().get(0);
+        assertEquals(body, recorded.body());
+        assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), recorded.bodyBytes());
+        send(api("GET", "/api/lists", null));
+        assertEquals("", standIn.requests().get(1).body());
+
+        standIn.setRecordRequestBodies(false);
+        send(api("POST", "/api/profile-import", profileBody("rec2@example.com", null, "rec-2").toString()));
+        RecordedRequest unrecorded = standIn.requests().get(2);
+        assertNull(unrecorded.body());
+        assertEquals(201, unrecorded.responseStatus());
+        assertEquals("/api/profile-import", unrecorded.path());
     }
 
     // ------------------------------------------------------------------ lists
@@ -672,6 +877,32 @@ class KlaviyoStandInTest {
             attributes.put("external_id", externalId);
         }
         return data;
+    }
+
+    private String createJob(ArrayNode profiles) throws Exception {
+        HttpResponse<String> r = send(api("POST", "/api/profile-bulk-import-jobs", bulkBody(profiles, null).toString()));
+        assertEquals(202, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).at("/data/id").asText();
+    }
+
+    /** Ids of the resources in a document's {@code data}, in order. */
+    private static List<String> ids(JsonNode document) {
+        List<String> out = new ArrayList<>();
+        document.get("data").forEach(d -> out.add(d.get("id").asText()));
+        return out;
+    }
+
+    /** Profiles with external ids {@code n-<from>} onwards, each with an email, a name and properties. */
+    private static ArrayNode numberedProfiles(int from, int count) {
+        ArrayNode out = JSON.createArrayNode();
+        for (int i = from; i < from + count; i++) {
+            ObjectNode p = profileResource("person" + i + "@example.com", null, "n-" + i);
+            ObjectNode a = (ObjectNode) p.get("attributes");
+            a.put("first_name", "Name" + i);
+            a.putObject("properties").put("plan", "basic").put("score", i);
+            out.add(p);
+        }
+        return out;
     }
 
     private static ObjectNode attributes(ObjectNode body) {

@@ -12,10 +12,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
- * Cursor pages. A cursor is opaque to clients; it carries the offset and a fingerprint of the path,
- * filter and sort, so a cursor replayed with another query is refused (400, parameter page[cursor]).
+ * Cursor pages. A cursor is opaque to clients; it carries the offset (or, for keyset pages, the key of
+ * the item the page starts after or ends before) and a fingerprint of the path, filter and sort, so a
+ * cursor replayed with another query is refused (400, parameter page[cursor]).
  * {@code links.next} / {@code links.prev} are absolute URLs and are absent when there is no such page.
  */
 final class Paging {
@@ -48,6 +50,101 @@ final class Paging {
             links.put("prev", link(req, prev == 0 ? null : cursor(req, prev)));
         }
         return root;
+    }
+
+    /** A keyset cursor: the page starts right after the item with {@code key}, or ends right before it. */
+    record KeyCursor(boolean after, long key) {
+    }
+
+    /** The request's keyset cursor, null when it has none; 400 when it is not one this query issued. */
+    static KeyCursor keyCursor(ApiRequest req) {
+        String raw = req.param(CURSOR);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
+            String[] parts = text.split(":");
+            if (parts.length == 4 && parts[0].equals("k") && (parts[1].equals("a") || parts[1].equals("b"))
+                    && parts[3].equals(fingerprint(req))) {
+                return new KeyCursor(parts[1].equals("a"), Long.parseLong(parts[2]));
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw JsonApiErrors.invalidParameter(CURSOR, "Invalid page cursor.");
+    }
+
+    /** A rendered page and the items on it. */
+    record Page<T>(ObjectNode document, List<T> items) {
+    }
+
+    /**
+     * A page of {@code ordered}, whose items carry unique keys that rise along the list (fall, when
+     * {@code descending}). The cursors name the key a page starts after or ends before, not an offset,
+     * so items that join or leave the result between two requests do not shift the other items across
+     * pages.
+     */
+    static <T> Page<T> keysetPage(ApiRequest req, List<T> ordered, ToLongFunction<T> key, boolean descending,
+                                  int size, KeyCursor cursor, Function<T, JsonNode> render) {
+        int n = ordered.size();
+        int start;
+        int end;
+        if (cursor == null) {
+            start = 0;
+            end = Math.min(n, size);
+        } else if (cursor.after()) {
+            start = firstNotBefore(ordered, key, descending, cursor.key(), true);
+            end = Math.min(n, start + size);
+        } else {
+            end = firstNotBefore(ordered, key, descending, cursor.key(), false);
+            start = Math.max(0, end - size);
+        }
+        ObjectNode root = StandInJson.object();
+        ArrayNode data = root.putArray("data");
+        List<T> items = ordered.subList(start, end);
+        for (T item : items) {
+            data.add(render.apply(item));
+        }
+        ObjectNode links = root.putObject("links");
+        links.put("self", link(req, req.param(CURSOR)));
+        if (end < n) {
+            links.put("next", link(req, end == 0 ? null : keyCursor(req, true, key.applyAsLong(ordered.get(end - 1)))));
+        }
+        if (start > 0) {
+            // before the first item of this page; on an empty page past the end, after the last item
+            long bound = start < n ? key.applyAsLong(ordered.get(start))
+                    : key.applyAsLong(ordered.get(n - 1)) + (descending ? -1 : 1);
+            links.put("prev", link(req, keyCursor(req, false, bound)));
+        }
+        return new Page<>(root, List.copyOf(items));
+    }
+
+    /**
+     * Index of the first item that comes after {@code key} ({@code strictlyAfter}) or is not before it,
+     * in the list's order.
+     */
+    private static <T> int firstNotBefore(List<T> ordered, ToLongFunction<T> key, boolean descending, long bound,
+                                          boolean strictlyAfter) {
+        int lo = 0;
+        int hi = ordered.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            long k = key.applyAsLong(ordered.get(mid));
+            int c = descending ? Long.compare(bound, k) : Long.compare(k, bound);
+            boolean inPage = strictlyAfter ? c > 0 : c >= 0;
+            if (inPage) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private static String keyCursor(ApiRequest req, boolean after, long key) {
+        String text = "k:" + (after ? "a" : "b") + ":" + key + ":" + fingerprint(req);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     static int size(ApiRequest req, int defaultSize, int maxSize) {

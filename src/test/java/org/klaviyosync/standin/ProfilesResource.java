@@ -1,6 +1,5 @@
 package org.klaviyosync.standin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -27,11 +26,13 @@ final class ProfilesResource {
     }
 
     ApiResponse profileImport(ApiRequest req) {
-        JsonNode data = Bodies.data(req);
-        List<ObjectNode> errors = ProfileValidation.validate(data, "/data", "/data/attributes");
+        Object resource = StandInJson.toJava(Bodies.data(req));
+        List<ObjectNode> errors = ProfileValidation.validate(resource, "/data", "/data/attributes");
         if (!errors.isEmpty()) {
             throw Bodies.many(errors);
         }
+        @SuppressWarnings("unchecked") // a valid resource is an object
+        Map<String, Object> data = (Map<String, Object>) resource;
         StandInProfiles.Upsert result = profiles.upsert(data, true, true);
         ObjectNode root = StandInJson.object();
         root.set("data", StandInProfiles.resource(result.profile(), req.baseUrl()));

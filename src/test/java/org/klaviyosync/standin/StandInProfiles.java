@@ -9,11 +9,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The profile store. Identifiers are unique across profiles (emails compared case-insensitively).
@@ -24,15 +22,19 @@ final class StandInProfiles {
     static final List<String> STANDARD_ATTRIBUTES = List.of("first_name", "last_name", "organization", "title",
             "locale", "image");
 
-    /** Mutable stored profile. */
+    /**
+     * Mutable stored profile. {@code attributes} and {@code properties} are immutable {@link CompactMap}s,
+     * replaced as a whole when they change.
+     */
     static final class Profile {
         final String id;
         String email;
         String phone;
         String externalId;
         String kx;
-        final Map<String, Object> attributes = new LinkedHashMap<>();
-        final Map<String, Object> properties = new LinkedHashMap<>();
+        /** The other standard attributes that are set (location as a nested map). */
+        Map<String, Object> attributes = CompactMap.EMPTY;
+        Map<String, Object> properties = CompactMap.EMPTY;
         final Instant created;
         Instant updated;
 
@@ -99,147 +101,165 @@ final class StandInProfiles {
     /**
      * Creates or updates the profile a validated resource identifies.
      *
+     * @param resource   the validated profile resource as plain Java values ({@link StandInJson#toJava})
      * @param nullsClear true for profile-import (null clears a field), false for bulk import (nulls ignored)
      * @param applyPatch whether {@code meta.patch_properties} is applied
      * @throws StandInException 404 {@code not_found} for an unknown {@code id}, 409 {@code duplicate_profile}
      *                          when the identifiers belong to different profiles
      */
-    Upsert upsert(JsonNode resource, boolean nullsClear, boolean applyPatch) {
-        JsonNode attrs = resource.get("attributes");
-        Set<Profile> matches = new LinkedHashSet<>();
-        String id = text(resource.get("id"));
+    Upsert upsert(Map<String, Object> resource, boolean nullsClear, boolean applyPatch) {
+        return upsert(resource, nullsClear, applyPatch, Instant.now());
+    }
+
+    /** {@link #upsert(Map, boolean, boolean)} at the given time (a bulk job imports all its profiles at once). */
+    Upsert upsert(Map<String, Object> resource, boolean nullsClear, boolean applyPatch, Instant now) {
+        Map<String, Object> attrs = map(resource.get("attributes"));
+        // the profiles the identifiers point at, in the order id, email, phone, external id
+        Profile[] matches = new Profile[2];
+        String id = (String) resource.get("id");
         if (id != null) {
             Profile p = byId.get(id);
             if (p == null) {
                 throw JsonApiErrors.notFoundAt("/data/id", "A profile with id " + id + " does not exist.");
             }
-            matches.add(p);
+            addMatch(matches, p);
         }
-        addMatch(matches, byEmail(text(attrs.get("email"))));
-        addMatch(matches, byPhone.get(text(attrs.get("phone_number"))));
-        addMatch(matches, byExternalId.get(text(attrs.get("external_id"))));
-        if (matches.size() > 1) {
-            Iterator<Profile> it = matches.iterator();
-            it.next();
+        addMatch(matches, byEmail((String) attrs.get("email")));
+        addMatch(matches, byPhone.get((String) attrs.get("phone_number")));
+        addMatch(matches, byExternalId.get((String) attrs.get("external_id")));
+        if (matches[1] != null) {
             ObjectNode error = JsonApiErrors.error(409, "duplicate_profile", "Conflict.",
                     "A profile already exists with one of these identifiers.", "pointer", "/data/attributes");
-            ((ObjectNode) error.get("meta")).put("duplicate_profile_id", it.next().id);
+            ((ObjectNode) error.get("meta")).put("duplicate_profile_id", matches[1].id);
             throw new StandInException(409, List.of(error));
         }
-        Instant now = Instant.now();
-        boolean created = matches.isEmpty();
-        Profile p = created ? new Profile(ids.ulid(), now) : matches.iterator().next();
+        boolean created = matches[0] == null;
+        Profile p = created ? new Profile(ids.ulid(), now) : matches[0];
         if (created) {
             byId.put(p.id, p);
         }
         apply(p, attrs, nullsClear && !created);
-        if (applyPatch) {
-            applyPatchProperties(p, resource.path("meta").path("patch_properties"));
+        if (applyPatch && resource.get("meta") instanceof Map<?, ?> meta) {
+            applyPatchProperties(p, meta.get("patch_properties"));
         }
         p.updated = now;
         return new Upsert(p, created);
     }
 
-    private static void addMatch(Set<Profile> matches, Profile p) {
-        if (p != null) {
-            matches.add(p);
+    /** Keeps the first two distinct profiles. */
+    private static void addMatch(Profile[] matches, Profile p) {
+        if (p == null || p == matches[0] || p == matches[1]) {
+            return;
         }
-    }
-
-    private void apply(Profile p, JsonNode attrs, boolean nullsClear) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            if (v.isNull() && !nullsClear) {
-                continue;
-            }
-            String text = v.isNull() ? null : v.asText();
-            switch (e.getKey()) {
-                case "email" -> setEmail(p, text);
-                case "phone_number" -> setPhone(p, text);
-                case "external_id" -> setExternalId(p, text);
-                case "_kx" -> p.kx = text;
-                case "location" -> mergeObject(p.attributes, "location", v, nullsClear);
-                case "properties" -> {
-                    if (v.isNull()) {
-                        p.properties.clear();
-                    } else {
-                        mergeInto(p.properties, v, nullsClear);
-                    }
-                }
-                default -> {
-                    if (text == null) {
-                        p.attributes.remove(e.getKey());
-                    } else {
-                        p.attributes.put(e.getKey(), text);
-                    }
-                }
-            }
+        if (matches[0] == null) {
+            matches[0] = p;
+        } else if (matches[1] == null) {
+            matches[1] = p;
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static void mergeObject(Map<String, Object> target, String key, JsonNode v, boolean nullsClear) {
-        if (v.isNull()) {
-            target.remove(key);
-            return;
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    /** Values are the request's own (validated) objects; nothing else holds them. */
+    private void apply(Profile p, Map<String, Object> attrs, boolean nullsClear) {
+        CompactMap.Builder attributes = null; // a working copy, made on the first change
+        for (Map.Entry<String, Object> e : attrs.entrySet()) {
+            Object v = e.getValue();
+            if (v == null && !nullsClear) {
+                continue;
+            }
+            switch (e.getKey()) {
+                case "email" -> setEmail(p, (String) v);
+                case "phone_number" -> setPhone(p, (String) v);
+                case "external_id" -> setExternalId(p, (String) v);
+                case "_kx" -> p.kx = (String) v;
+                case "properties" -> p.properties = v == null ? CompactMap.EMPTY : merged(p.properties, map(v), nullsClear);
+                case "location" -> {
+                    attributes = attributes == null ? new CompactMap.Builder(p.attributes) : attributes;
+                    Object current = attributes.get("location");
+                    CompactMap location = v == null ? CompactMap.EMPTY
+                            : merged(current == null ? CompactMap.EMPTY : map(current), map(v), nullsClear);
+                    if (location.isEmpty()) {
+                        attributes.remove("location");
+                    } else {
+                        attributes.put("location", location);
+                    }
+                }
+                default -> {
+                    attributes = attributes == null ? new CompactMap.Builder(p.attributes) : attributes;
+                    if (v == null) {
+                        attributes.remove(e.getKey());
+                    } else {
+                        attributes.put(e.getKey(), v);
+                    }
+                }
+            }
         }
-        Map<String, Object> inner = target.get(key) instanceof Map<?, ?> m
-                ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
-        mergeInto(inner, v, nullsClear);
-        if (inner.isEmpty()) {
-            target.remove(key);
-        } else {
-            target.put(key, inner);
+        if (attributes != null) {
+            p.attributes = attributes.build();
         }
     }
 
-    private static void mergeInto(Map<String, Object> target, JsonNode object, boolean nullsClear) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getValue().isNull()) {
+    /** {@code current} with {@code changes} merged in key by key; a null value clears the key or is ignored. */
+    private static CompactMap merged(Map<String, Object> current, Map<String, Object> changes, boolean nullsClear) {
+        if (current.isEmpty()) {
+            return CompactMap.copyOf(changes);
+        }
+        CompactMap.Builder b = new CompactMap.Builder(current);
+        for (Map.Entry<String, Object> e : changes.entrySet()) {
+            if (e.getValue() == null) {
                 if (nullsClear) {
-                    target.remove(e.getKey());
+                    b.remove(e.getKey());
                 }
             } else {
-                target.put(e.getKey(), StandInJson.toJava(e.getValue()));
+                b.put(e.getKey(), e.getValue());
             }
         }
+        return b.build();
     }
 
-    private static void applyPatchProperties(Profile p, JsonNode patch) {
-        if (!patch.isObject()) {
+    private static void applyPatchProperties(Profile p, Object patchValue) {
+        if (!(patchValue instanceof Map<?, ?> patch)) {
             return;
         }
-        JsonNode unset = patch.get("unset");
-        if (unset != null) {
-            if (unset.isTextual()) {
-                p.properties.remove(unset.asText());
-            } else {
-                unset.forEach(k -> p.properties.remove(k.asText()));
-            }
+        CompactMap.Builder properties = new CompactMap.Builder(p.properties);
+        Object unset = patch.get("unset");
+        if (unset instanceof String key) {
+            properties.remove(key);
+        } else if (unset instanceof List<?> keys) {
+            keys.forEach(properties::remove);
         }
-        patch.path("append").fields().forEachRemaining(e -> {
-            List<Object> list = asList(p.properties.get(e.getKey()));
-            if (e.getValue().isArray()) {
-                e.getValue().forEach(v -> list.add(StandInJson.toJava(v)));
-            } else {
-                list.add(StandInJson.toJava(e.getValue()));
-            }
-            p.properties.put(e.getKey(), list);
-        });
-        patch.path("unappend").fields().forEachRemaining(e -> {
-            if (!p.properties.containsKey(e.getKey())) {
-                return;
-            }
-            List<Object> list = asList(p.properties.get(e.getKey()));
-            if (e.getValue().isArray()) {
-                e.getValue().forEach(v -> list.remove(StandInJson.toJava(v)));
-            } else {
-                list.remove(StandInJson.toJava(e.getValue()));
-            }
-            p.properties.put(e.getKey(), list);
-        });
+        if (patch.get("append") instanceof Map<?, ?> append) {
+            append.forEach((k, value) -> {
+                String key = (String) k;
+                List<Object> list = asList(properties.get(key));
+                if (value instanceof List<?> values) {
+                    list.addAll(values);
+                } else {
+                    list.add(value);
+                }
+                properties.put(key, list);
+            });
+        }
+        if (patch.get("unappend") instanceof Map<?, ?> unappend) {
+            unappend.forEach((k, value) -> {
+                String key = (String) k;
+                if (!properties.containsKey(key)) {
+                    return;
+                }
+                List<Object> list = asList(properties.get(key));
+                if (value instanceof List<?> values) {
+                    values.forEach(list::remove);
+                } else {
+                    list.remove(value);
+                }
+                properties.put(key, list);
+            });
+        }
+        p.properties = properties.build();
     }
 
     private static List<Object> asList(Object existing) {
@@ -281,10 +301,6 @@ final class StandInProfiles {
         if (externalId != null) {
             byExternalId.put(externalId, p);
         }
-    }
-
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
     }
 
     /** The JSON:API resource, shaped like Klaviyo's profile resource. */

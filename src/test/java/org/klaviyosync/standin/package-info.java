@@ -33,9 +33,18 @@
  *   <li>Cursors are bound to the path, filter and sort they came from; {@code links.next} and
  *       {@code links.prev} are absolute URLs with an encoded {@code page%5Bcursor%5D} parameter and are
  *       absent when there is no such page.</li>
- *   <li>Bulk jobs advance only on {@code GET /api/profile-bulk-import-jobs/{id}} (listing does not
- *       advance them). Bulk upserts ignore nulls and do not apply {@code meta.patch_properties};
+ *   <li>Bulk jobs advance only when looked at: each {@code GET /api/profile-bulk-import-jobs/{id}} and
+ *       each listing that shows a job on its page counts as one poll of it, and the poll that reaches
+ *       {@code setJobPollsUntilComplete} (default 2) imports the profiles. A poll by id answers with the
+ *       job after the poll (queued, processing, complete); a listing answers with the jobs as they
+ *       were, filter and sort applied to those statuses, and polls the unfinished ones on its page
+ *       before it answers. Bulk upserts ignore nulls and do not apply {@code meta.patch_properties};
  *       profile-import applies it. Emails match case-insensitively.</li>
+ *   <li>Listing jobs: {@code filter} on {@code status} only, with {@code equals} or {@code any} over
+ *       queued, processing and complete; {@code sort} {@code created_at} or {@code -created_at} (oldest
+ *       first without it); {@code page[size]} 1 to 100 (default 20); {@code fields[profile-bulk-import-job]}
+ *       names attributes to keep. Its cursors are keyset cursors (after or before a job), so a job that
+ *       changes status between two page requests does not move others across pages.</li>
  *   <li>Errors not about one member or parameter carry {@code "source":{"pointer":"/data/"}}; a bad or
  *       missing {@code revision} carries {@code "source":{"parameter":"revision","header":"revision"}}.</li>
  * </ul>
