@@ -13,6 +13,8 @@ HEAP="${HEAP:-256m}"
 JFR="${JFR:-}"
 # a comma-separated subset of: limits,lifted,unchanged,changed,baseline (empty: all)
 PHASES="${PHASES:-}"
+# the stand-in (in the test JVM) keeps every profile it was sent: give it room for ROWS profiles
+STANDIN_HEAP="${STANDIN_HEAP:-4g}"
 mvn -B -o -q test -Dtest=SyncBenchmark -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dbench.argLine="-Dbench.rows=${ROWS} -Dbench.heap=${HEAP} -Dbench.jfr=${JFR} -Dbench.phases=${PHASES}"
+  -Dbench.argLine="-Xmx${STANDIN_HEAP} -Dbench.rows=${ROWS} -Dbench.heap=${HEAP} -Dbench.jfr=${JFR} -Dbench.phases=${PHASES}"
 cat target/sync-benchmark.txt
