@@ -181,6 +181,20 @@ public final class BulkImportJobs {
     }
 
     /**
+     * The job's outcome when one poll finds it finished (with its import errors when it has
+     * failures); empty while Klaviyo is still at it.
+     */
+    public Optional<JobOutcome> outcomeIfFinished(String jobId) {
+        JobState state = poll(jobId);
+        if (!state.isFinished()) {
+            return Optional.empty();
+        }
+        List<ImportError> errors = JobState.COMPLETE.equals(state.status()) && state.failedCount() > 0
+                ? importErrors(jobId) : List.of();
+        return Optional.of(new JobOutcome(state, errors, false));
+    }
+
+    /**
      * The value of {@code attributes.<identifierAttribute>} (or the top-level {@code id} when the
      * attribute is {@code id}) of a profile payload such as an import error's original payload,
      * also when wrapped in {@code {"data": ...}}; null when absent.

@@ -13,7 +13,8 @@ import org.klaviyosync.run.SyncRun;
 /**
  * Submits a batch as a bulk import job. Profiles Klaviyo's synchronous validation refuses are
  * rejected with its reason; accepted jobs wait to be settled. When too many jobs are pending, the
- * oldest is settled first, which bounds memory and keeps pace with Klaviyo.
+ * oldest is settled first, which bounds memory and keeps pace with Klaviyo; otherwise the oldest is
+ * looked at once now and then and settled if Klaviyo has finished it.
  */
 public final class BulkImportSubmitter implements Processor {
 
@@ -45,5 +46,6 @@ public final class BulkImportSubmitter implements Processor {
         while (run.pendingJobCount() > maxPendingJobs) {
             settler.settleOldest(run);
         }
+        settler.settleOldestIfDone(run);
     }
 }

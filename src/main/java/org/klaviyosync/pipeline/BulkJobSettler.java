@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -110,6 +111,40 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
         }
     }
 
+    /**
+     * Polls the run's oldest pending job once, at most once per poll interval for the run, and
+     * settles it if Klaviyo has finished it; otherwise it stays pending. Called by the submitters
+     * as they go, so that jobs settle during the run rather than all at its end. A failed look
+     * leaves the job to be settled later.
+     */
+    public void settleOldestIfDone(SyncRun run) {
+        if (run.pendingJobCount() == 0 || !run.lookAtOldestJobDue(pollInterval)) {
+            return;
+        }
+        SyncRun.PendingJob job = run.nextPendingJob();
+        if (job == null) {
+            return;
+        }
+        Optional<JobOutcome> outcome;
+        try {
+            outcome = jobs.outcomeIfFinished(job.jobId());
+        } catch (RuntimeException e) {
+            LOG.debug("Sync '{}': a look at bulk job {} failed; it is settled later: {}", run.syncId(), job.jobId(),
+                    e.getMessage());
+            run.returnPendingJob(job);
+            return;
+        }
+        if (outcome.isEmpty()) {
+            run.returnPendingJob(job);
+            return;
+        }
+        try {
+            apply(run, job, outcome.get());
+        } catch (Exception e) {
+            LOG.warn("Sync '{}': settling bulk job {} failed: {}", run.syncId(), job.jobId(), e.getMessage());
+        }
+    }
+
     private void settle(SyncRun run, SyncRun.PendingJob job) throws Exception {
         JobOutcome outcome;
         try {
@@ -118,6 +153,11 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
             run.partsDeferred(job.rowKeys(), "bulk job " + job.jobId() + " outcome unknown: " + e.getMessage());
             throw e;
         }
+        apply(run, job, outcome);
+    }
+
+    /** Ends the job's rows as its outcome says, then stores their fingerprints when enough are waiting. */
+    private void apply(SyncRun run, SyncRun.PendingJob job, JobOutcome outcome) throws Exception {
         if (outcome.timedOut() || !JobState.COMPLETE.equals(outcome.state().status())) {
             String how = outcome.timedOut() ? "did not complete within " + timeout.toMinutes() + " minutes"
                     : "ended " + outcome.state().status();

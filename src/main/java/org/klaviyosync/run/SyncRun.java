@@ -42,6 +42,7 @@ public final class SyncRun {
     private final Object deliveries = new Object();
     private int batchesOutstanding;
     private volatile long failedAtNanos;
+    private long lastLookNanos;
 
     /** A bulk job Klaviyo accepted whose outcome is not known yet. */
     public record PendingJob(String jobId, String list, List<String> rowKeys) {
@@ -259,6 +260,21 @@ public final class SyncRun {
 
     public synchronized PendingJob nextPendingJob() {
         return pendingJobs.pollFirst();
+    }
+
+    /** Puts back a job taken with {@link #nextPendingJob()} and not settled, as the oldest again. */
+    public synchronized void returnPendingJob(PendingJob job) {
+        pendingJobs.addFirst(job);
+    }
+
+    /** Whether a look at the oldest pending job is due: at most one per {@code interval}. */
+    public synchronized boolean lookAtOldestJobDue(Duration interval) {
+        long now = System.nanoTime();
+        if (lastLookNanos != 0 && now - lastLookNanos < interval.toNanos()) {
+            return false;
+        }
+        lastLookNanos = now;
+        return true;
     }
 
     public synchronized int pendingJobCount() {

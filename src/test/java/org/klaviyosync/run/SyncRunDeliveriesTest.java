@@ -16,7 +16,7 @@ import org.klaviyosync.config.Identifier;
 import org.klaviyosync.config.PropertyMappings;
 import org.klaviyosync.config.SyncDefinition;
 
-/** The join between the sync route and the bulk import submitters. */
+/** The join between the sync route and the bulk import submitters, and the run's pending jobs. */
 class SyncRunDeliveriesTest {
 
     private final SyncRun run = new SyncRun(new SyncDefinition("vip", Path.of("routes/vip.yaml"), "select 1",
@@ -57,5 +57,18 @@ class SyncRunDeliveriesTest {
         assertFalse(run.awaitDeliveries(Duration.ofMillis(300)));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
         assertEquals(1, run.batchesOutstanding());
+    }
+
+    @Test
+    void aPendingJobPutBackIsTheOldestAgainAndLooksAreSpaced() {
+        SyncRun.PendingJob first = new SyncRun.PendingJob("job-1", "L", List.of("a"));
+        run.addPendingJob(first);
+        run.addPendingJob(new SyncRun.PendingJob("job-2", "L", List.of("b")));
+        SyncRun.PendingJob taken = run.nextPendingJob();
+        run.returnPendingJob(taken);
+        assertEquals("job-1", run.nextPendingJob().jobId());
+        assertTrue(run.lookAtOldestJobDue(Duration.ofMinutes(5)));
+        assertFalse(run.lookAtOldestJobDue(Duration.ofMinutes(5)), "a second look within the interval");
+        assertTrue(run.lookAtOldestJobDue(Duration.ZERO));
     }
 }
