@@ -169,9 +169,7 @@ public final class BulkImportJobs {
         while (true) {
             JobState state = poll(jobId);
             if (state.isFinished()) {
-                List<ImportError> errors = JobState.COMPLETE.equals(state.status()) && state.failedCount() > 0
-                        ? importErrors(jobId) : List.of();
-                return new JobOutcome(state, errors, false);
+                return finished(jobId, state);
             }
             if (!clock.instant().plus(pollInterval).isBefore(deadline)) {
                 return new JobOutcome(state, List.of(), true);
@@ -186,12 +184,14 @@ public final class BulkImportJobs {
      */
     public Optional<JobOutcome> outcomeIfFinished(String jobId) {
         JobState state = poll(jobId);
-        if (!state.isFinished()) {
-            return Optional.empty();
-        }
+        return state.isFinished() ? Optional.of(finished(jobId, state)) : Optional.empty();
+    }
+
+    /** A finished job's outcome: for a complete job with failures, its import errors too. */
+    private JobOutcome finished(String jobId, JobState state) {
         List<ImportError> errors = JobState.COMPLETE.equals(state.status()) && state.failedCount() > 0
                 ? importErrors(jobId) : List.of();
-        return Optional.of(new JobOutcome(state, errors, false));
+        return new JobOutcome(state, errors, false);
     }
 
     /**

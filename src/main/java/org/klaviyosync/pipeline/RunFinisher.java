@@ -8,8 +8,9 @@ import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.run.SyncRun;
 
 /**
- * Ends the run whatever happened, once the submitters are done with its batches: rows still buffered or in unsettled jobs are deferred, the
- * counts are reconciled, the run and its row results are stored.
+ * Ends the run whatever happened, once the submitters are done with its batches: rows still
+ * buffered or in unsettled jobs are deferred, the counts are reconciled, the run and its row
+ * results are stored.
  */
 public final class RunFinisher implements Processor {
 

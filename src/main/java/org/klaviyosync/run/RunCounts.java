@@ -17,10 +17,6 @@ public final class RunCounts {
         read.addAndGet(rows);
     }
 
-    void countRead() {
-        read.incrementAndGet();
-    }
-
     void count(RowOutcome outcome) {
         switch (outcome) {
             case SENT -> sent.incrementAndGet();

@@ -114,10 +114,6 @@ public final class SyncRun {
         return options;
     }
 
-    public void rowRead() {
-        counts.countRead();
-    }
-
     public void rowsRead(int rows) {
         counts.countRead(rows);
     }

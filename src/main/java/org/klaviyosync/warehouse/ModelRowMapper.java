@@ -5,19 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.Method;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
-import java.util.HashSet;
-import java.util.Set;
-import org.springframework.jdbc.support.JdbcUtils;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.component.sql.RowMapperFactory;
 import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.support.JdbcUtils;
 
 /**
  * Reads a model row as Spring's {@link ColumnMapRowMapper} does (column label to value, in column
@@ -42,7 +42,7 @@ import org.springframework.jdbc.core.RowMapper;
  * whatever case the engine reports it in. Also a camel-sql {@link RowMapperFactory}, referenced by
  * the sync route's model query. Thread-safe.
  */
-public final class ModelRowMapper extends ColumnMapRowMapper implements RowMapperFactory {
+public final class ModelRowMapper implements RowMapper<Map<String, Object>>, RowMapperFactory {
 
     private static final String DUCKDB_JSON = "org.duckdb.JsonNode";
     private static final int MAX_DEPTH = 100;
