@@ -190,6 +190,22 @@ public final class BulkImportJobs {
         return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
     }
 
+    /**
+     * The index of the profile a pointer such as {@code /data/attributes/profiles/data/17/attributes/email}
+     * names in the job as submitted, or -1 when the pointer names no profile.
+     */
+    public static int profileIndex(String pointer) {
+        Matcher m = pointer == null ? null : PROFILE_POINTER.matcher(pointer);
+        if (m == null || !m.matches()) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(m.group(1));
+        } catch (NumberFormatException tooLong) {
+            return -1;
+        }
+    }
+
     /** The id of the job a 2xx answer to the POST names. */
     private String jobId(KlaviyoResponse r) {
         String id = api.readJson(r, "POST " + KlaviyoPaths.BULK_IMPORT_JOBS).path("data").path("id").asText("");
@@ -263,17 +279,8 @@ public final class BulkImportJobs {
         }
         Map<Integer, List<ApiError>> byIndex = new LinkedHashMap<>();
         for (ApiError e : errors) {
-            Matcher m = e.pointer() == null ? null : PROFILE_POINTER.matcher(e.pointer());
-            if (m == null || !m.matches()) {
-                return null;
-            }
-            int index;
-            try {
-                index = Integer.parseInt(m.group(1));
-            } catch (NumberFormatException tooLong) {
-                return null;
-            }
-            if (index >= batchSize) {
+            int index = profileIndex(e.pointer());
+            if (index < 0 || index >= batchSize) {
                 return null;
             }
             byIndex.computeIfAbsent(index, k -> new ArrayList<>()).add(e);
