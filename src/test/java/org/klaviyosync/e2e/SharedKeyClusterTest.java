@@ -76,7 +76,8 @@ class SharedKeyClusterTest {
                     logs.put(model, work.resolve(model + ".log"));
                     services.put(model, startService(model, warehouse, klaviyo, logs.get(model)));
                 }
-                Instant deadline = Instant.now().plus(DEADLINE);
+                Instant started = Instant.now();
+                Instant deadline = started.plus(DEADLINE);
                 // with the faults on: each sync's first run has ended (every row sent once, many jobs of
                 // BATCH profiles from both processes in flight together)
                 awaitTrue(deadline, "a first run of each sync ended",
@@ -86,7 +87,8 @@ class SharedKeyClusterTest {
                         .filter(r -> r.method().equals("POST") && r.path().equals(BULK_JOBS)).toList();
                 long dropped = posts.stream().filter(r -> r.responseStatus() == RecordedRequest.DROPPED).count();
                 long failed = posts.stream().filter(r -> r.responseStatus() == 500).count();
-                System.out.println("Under faults: " + posts.size() + " bulk job POSTs, " + dropped + " dropped, "
+                System.out.println("Under faults (" + Duration.between(started, Instant.now()).toMillis() + " ms): "
+                        + posts.size() + " bulk job POSTs, " + dropped + " dropped, "
                         + failed + " answered 500, " + klaviyo.bulkJobIds().size() + " jobs created");
                 assertTrue(dropped > 0 && failed > 0, "both kinds of lost answers happened");
 
@@ -106,6 +108,10 @@ class SharedKeyClusterTest {
                     assertEquals(ROWS, quiet.unchanged(), quiet.toString());
                 }
                 assertModelsHeld(klaviyo, "after the quiet runs");
+                System.out.println("Settled " + Duration.between(faultsStopped, settling.get("alpha").ended().isAfter(
+                        settling.get("beta").ended()) ? settling.get("alpha").ended() : settling.get("beta").ended())
+                        .toMillis() + " ms after the faults stopped; quiet runs done "
+                        + Duration.between(started, Instant.now()).toMillis() + " ms after the services started");
                 for (Process p : services.values()) {
                     p.destroy();
                 }
