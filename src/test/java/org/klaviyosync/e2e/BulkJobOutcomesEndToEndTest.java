@@ -97,6 +97,15 @@ class BulkJobOutcomesEndToEndTest {
     }
 
     @Test
+    void importErrorsEchoingTheEmailInAnotherCaseStillRejectTheirRows() throws Exception {
+        klaviyo.setImportErrorsUpperCaseEmails(true);
+        JsonNode run = runOnce();
+        assertEquals(GOOD, run.get("sent").asLong(), run.toString());
+        assertEquals(new TreeSet<>(FAILING), identifiersWith(run, "rejected"));
+        assertEquals(0, run.get("deferred").asLong(), run.toString());
+    }
+
+    @Test
     void importErrorsThatMatchNoRowDeferTheJobsRowsInsteadOfGuessing() throws Exception {
         klaviyo.faults().importErrorsEchoOtherProfiles();
         JsonNode first = runOnce();

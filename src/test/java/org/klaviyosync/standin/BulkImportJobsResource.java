@@ -97,6 +97,7 @@ final class BulkImportJobsResource {
     private long seq;
     private int pollsUntilComplete = 2;
     private boolean importErrorsPointAtProfiles;
+    private boolean importErrorsUpperCaseEmails;
     private long otherProfiles;
 
     /**
@@ -128,6 +129,11 @@ final class BulkImportJobsResource {
      */
     void setImportErrorsPointAtProfiles(boolean on) {
         this.importErrorsPointAtProfiles = on;
+    }
+
+    /** Import errors echo the profile with its email address in upper case, as a normalising server might. */
+    void setImportErrorsUpperCaseEmails(boolean on) {
+        this.importErrorsUpperCaseEmails = on;
     }
 
     Job job(String id) {
@@ -512,7 +518,12 @@ final class BulkImportJobsResource {
                 other.put("type", "profile");
                 other.putObject("attributes").put("email", "someone-else-" + (++otherProfiles) + "@elsewhere.test");
             } else {
-                a.set("original_payload", StandInJson.toNode(item));
+                ObjectNode echoed = (ObjectNode) StandInJson.toNode(item);
+                if (importErrorsUpperCaseEmails && echoed.path("attributes").path("email").isTextual()) {
+                    ObjectNode attributes = (ObjectNode) echoed.get("attributes");
+                    attributes.put("email", attributes.get("email").asText().toUpperCase(Locale.ROOT));
+                }
+                a.set("original_payload", echoed);
             }
         }
         job.importErrors.add(e);

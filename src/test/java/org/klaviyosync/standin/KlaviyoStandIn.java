@@ -213,15 +213,23 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
     }
 
+    /** Import errors echo the failed profile with its email address in upper case. */
+    public void setImportErrorsUpperCaseEmails(boolean on) {
+        synchronized (lock) {
+            jobs.setImportErrorsUpperCaseEmails(on);
+        }
+    }
+
     /**
      * Clears profiles, lists, jobs, recorded requests, rate-limit windows, the list daily count,
-     * faults and the import errors' pointer setting. Keys, rate-limit settings and the
+     * faults and the import errors' pointer and case settings. Keys, rate-limit settings and the
      * polls-until-complete setting stay.
      */
     public void reset() {
         synchronized (lock) {
             jobs.clear();
             jobs.setImportErrorsPointAtProfiles(false);
+            jobs.setImportErrorsUpperCaseEmails(false);
             lists.clear();
             profiles.clear();
         }
