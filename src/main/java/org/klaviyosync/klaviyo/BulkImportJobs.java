@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -37,19 +34,13 @@ import java.util.stream.Collectors;
  * other 4xx rejects the whole batch with Klaviyo's reason; a 413 halves the batch and submits each half.
  *
  * <h2>Lost answers</h2>
- * When the POST fails without a usable answer (I/O error or server error), Klaviyo may still have
- * created the job. Before sending again, the newest jobs are listed and a job is taken as ours when
- * it was created after the first POST of this batch (less {@link #CLOCK_SKEW} for clock differences),
- * has the batch's {@code total_count}, and is not already known to this instance.
- *
- * <p>Batches are submitted from several threads at once, but never two of the same size: a POST
- * waits while another of its size goes on (the batcher varies full batches' sizes slightly, so
- * that this rarely happens). Every other job of that size this instance created is then known
- * when the jobs are listed. A job of that size whose POST ended without an answer and without a
- * claim (its retries ran out) may still turn up; while it could, a lost job of that size is not
- * claimed and the batch is sent again (an import is an upsert: sending twice is harmless, tracking
- * rows under a job that does not hold them is not). Another process submitting a batch of the same
- * size to the same account in that window could still be mistaken for ours.
+ * When the POST fails without a usable answer (I/O error, dropped connection or server error),
+ * Klaviyo may still have created the job. The batch is sent again, with the client's retries and
+ * backoff, and only a job whose id Klaviyo answered with is tracked. A job created behind a lost
+ * answer is left alone: an import is an upsert, so it writes the same profiles to the same list
+ * and costs one of Klaviyo's 150 job creations a minute. Looking for it instead (by profile count
+ * or creation time) could take another batch's or another process's job for this one, and count
+ * rows sent that Klaviyo never received.
  *
  * <p>An exception from {@code submit} (auth, Klaviyo unavailable) may leave part of the profiles
  * submitted; resubmitting them is harmless because imports are upserts.
@@ -57,21 +48,11 @@ import java.util.stream.Collectors;
 public final class BulkImportJobs {
 
     public static final int MAX_PROFILES_PER_JOB = 10_000;
-    /** Allowed difference between this machine's clock and Klaviyo's when matching lost jobs. */
-    public static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
 
     private static final Pattern PROFILE_POINTER = Pattern.compile("^/data/attributes/profiles/data/(\\d+)(/.*)?$");
 
     private final KlaviyoApi api;
     private final ObjectMapper json;
-    private final Set<String> knownJobIds = ConcurrentHashMap.newKeySet();
-    /** One POST per batch size at a time. */
-    private final Map<Integer, ReentrantLock> sizeLocks = new ConcurrentHashMap<>();
-    /**
-     * Sizes of POSTs that ended without an answer or a claim, so that their job may exist
-     * unclaimed: until when such a job could be taken for another batch's.
-     */
-    private final Map<Integer, Instant> unclaimedSizes = new ConcurrentHashMap<>();
 
     public BulkImportJobs(KlaviyoApi api, ObjectMapper json) {
         this.api = Objects.requireNonNull(api, "api");
@@ -88,15 +69,11 @@ public final class BulkImportJobs {
         }
         while (!pending.isEmpty()) {
             List<BulkProfile> batch = pending.pollFirst();
-            Answer answer = post(batch, listId);
-            if (answer.recoveredJobId() != null) {
-                jobs.add(new SubmittedJob(answer.recoveredJobId(), batch));
-                continue;
-            }
-            KlaviyoResponse r = answer.response();
+            KlaviyoResponse r = api.send(KlaviyoRequest.post(KlaviyoPaths.BULK_IMPORT_JOBS,
+                    RateLimitBucket.BULK_IMPORT, body(batch, listId)));
             int status = r.status();
             if (status >= 200 && status < 300) {
-                jobs.add(new SubmittedJob(answer.jobId(), batch));
+                jobs.add(new SubmittedJob(jobId(r), batch));
             } else if (status == 413) {
                 if (batch.size() == 1) {
                     rejected.add(new RejectedProfile(batch.get(0).rowKey(), "too_large",
@@ -213,90 +190,30 @@ public final class BulkImportJobs {
         return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
     }
 
-    /** Klaviyo's answer to a POST (with the job id it created, for a 2xx), or a lost job found by look-up. */
-    private record Answer(String recoveredJobId, KlaviyoResponse response, String jobId) {
-    }
-
-    private Answer post(List<BulkProfile> batch, String listId) {
-        KlaviyoRequest request = KlaviyoRequest.post(KlaviyoPaths.BULK_IMPORT_JOBS, RateLimitBucket.BULK_IMPORT,
-                body(batch, listId));
-        ReentrantLock sameSize = sizeLocks.computeIfAbsent(batch.size(), n -> new ReentrantLock());
-        sameSize.lock();
+    /**
+     * The index of the profile a pointer such as {@code /data/attributes/profiles/data/17/attributes/email}
+     * names in the job as submitted, or -1 when the pointer names no profile.
+     */
+    public static int profileIndex(String pointer) {
+        Matcher m = pointer == null ? null : PROFILE_POINTER.matcher(pointer);
+        if (m == null || !m.matches()) {
+            return -1;
+        }
         try {
-            Clock clock = api.retryPolicy().clock();
-            Instant since = clock.instant().minus(CLOCK_SKEW);
-            boolean mayLeaveJob = false;
-            try {
-                for (int attempt = 1; ; attempt++) {
-                    try {
-                        return sendAndRegister(request);
-                    } catch (KlaviyoUnavailableException e) {
-                        if (!e.outcomeUnknown() || attempt >= api.retryPolicy().maxAttempts()) {
-                            mayLeaveJob |= e.outcomeUnknown();
-                            throw e;
-                        }
-                        mayLeaveJob = true;
-                        api.waitBeforeResend(attempt);
-                        Instant unclaimedUntil = unclaimedSizes.get(batch.size());
-                        if (unclaimedUntil == null || unclaimedUntil.isBefore(clock.instant())) {
-                            Optional<String> existing = unclaimedJobSince(since, batch.size());
-                            if (existing.isPresent()) {
-                                mayLeaveJob = false;
-                                return new Answer(existing.get(), null, existing.get());
-                            }
-                        }
-                    }
-                }
-            } finally {
-                if (mayLeaveJob) {
-                    // ended without claiming what a lost POST may have created: keep that job unclaimed
-                    unclaimedSizes.merge(batch.size(), clock.instant().plus(CLOCK_SKEW.multipliedBy(2)),
-                            (a, b) -> a.isAfter(b) ? a : b);
-                }
-            }
-        } finally {
-            sameSize.unlock();
+            return Integer.parseInt(m.group(1));
+        } catch (NumberFormatException tooLong) {
+            return -1;
         }
     }
 
-    /** One POST; a 2xx answer's job id is known before the next POST of the same size. */
-    private Answer sendAndRegister(KlaviyoRequest request) {
-        KlaviyoResponse r = api.sendOnce(request);
-        if (r.status() < 200 || r.status() >= 300) {
-            return new Answer(null, r, null);
-        }
+    /** The id of the job a 2xx answer to the POST names. */
+    private String jobId(KlaviyoResponse r) {
         String id = api.readJson(r, "POST " + KlaviyoPaths.BULK_IMPORT_JOBS).path("data").path("id").asText("");
         if (id.isEmpty()) {
             throw new KlaviyoRequestException("Klaviyo accepted a bulk import job but sent no job id", r.status(),
                     List.of());
         }
-        knownJobIds.add(id);
-        return new Answer(null, r, id);
-    }
-
-    /** The newest job created since {@code since} with {@code totalCount} profiles not known yet; claims it. */
-    private Optional<String> unclaimedJobSince(Instant since, int totalCount) {
-        KlaviyoResponse r = api.send(KlaviyoRequest.get(KlaviyoPaths.recentBulkImportJobs(KlaviyoPaths.JOB_PAGE_SIZE),
-                RateLimitBucket.BULK_JOB_READ));
-        if (r.status() != 200) {
-            throw new KlaviyoRequestException("listing recent bulk import jobs failed: " + ApiErrors.summarize(r, json),
-                    r.status(), ApiErrors.parse(r.body(), json));
-        }
-        List<JobState> newestFirst = new ArrayList<>();
-        for (JsonNode job : api.readJson(r, "GET bulk import jobs").path("data")) {
-            newestFirst.add(state(job));
-        }
-        // Oldest match first: if several lost attempts each created a job, they are claimed in order.
-        for (int i = newestFirst.size() - 1; i >= 0; i--) {
-            JobState job = newestFirst.get(i);
-            if (job.createdAt() == null || job.createdAt().isBefore(since) || job.totalCount() != totalCount) {
-                continue;
-            }
-            if (knownJobIds.add(job.jobId())) {
-                return Optional.of(job.jobId());
-            }
-        }
-        return Optional.empty();
+        return id;
     }
 
     /**
@@ -362,17 +279,8 @@ public final class BulkImportJobs {
         }
         Map<Integer, List<ApiError>> byIndex = new LinkedHashMap<>();
         for (ApiError e : errors) {
-            Matcher m = e.pointer() == null ? null : PROFILE_POINTER.matcher(e.pointer());
-            if (m == null || !m.matches()) {
-                return null;
-            }
-            int index;
-            try {
-                index = Integer.parseInt(m.group(1));
-            } catch (NumberFormatException tooLong) {
-                return null;
-            }
-            if (index >= batchSize) {
+            int index = profileIndex(e.pointer());
+            if (index < 0 || index >= batchSize) {
                 return null;
             }
             byIndex.computeIfAbsent(index, k -> new ArrayList<>()).add(e);

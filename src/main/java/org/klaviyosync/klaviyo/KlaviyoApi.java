@@ -78,7 +78,7 @@ public class KlaviyoApi {
     }
 
     /**
-     * Sends a call that must not be repeated blindly (creating a list or a bulk job). 429 is still
+     * Sends a call that must not be repeated blindly (creating a list). 429 is still
      * retried (Klaviyo did not process the request), but an I/O error or a 5xx throws
      * {@link KlaviyoUnavailableException} with {@code outcomeUnknown() == true} at once, so the
      * caller can check whether the first request took effect before sending it again

@@ -53,11 +53,6 @@ public final class KlaviyoPaths {
         return BULK_IMPORT_JOBS + "/" + segment(jobId);
     }
 
-    /** Newest jobs first. */
-    public static String recentBulkImportJobs(int pageSize) {
-        return BULK_IMPORT_JOBS + query("sort", "-created_at", "page[size]", Integer.toString(pageSize));
-    }
-
     public static String importErrors(String jobId, int pageSize) {
         return bulkImportJob(jobId) + "/import-errors" + query("page[size]", Integer.toString(pageSize));
     }

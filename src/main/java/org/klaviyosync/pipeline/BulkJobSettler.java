@@ -2,9 +2,7 @@ package org.klaviyosync.pipeline;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +16,7 @@ import org.klaviyosync.klaviyo.BulkImportJobs;
 import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.klaviyo.ImportError;
 import org.klaviyosync.klaviyo.JobOutcome;
+import org.klaviyosync.klaviyo.JobReconciliation;
 import org.klaviyosync.klaviyo.JobState;
 import org.klaviyosync.run.SyncRun;
 import org.slf4j.Logger;
@@ -25,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Waits for bulk jobs to complete and maps their import errors back to the rows they came from.
- * A row is acknowledged only when its job completed and it is not among the import errors.
+ * A row is acknowledged only when its job completed, the job accounts for every row it carried
+ * ({@link JobReconciliation}) and the row has no import error; a row with an import error is
+ * rejected; the other rows of a job that does not account for them are deferred.
  */
 public final class BulkJobSettler implements Processor, AutoCloseable {
 
@@ -164,26 +165,20 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
             run.partsDeferred(job.rowKeys(), "bulk job " + job.jobId() + " " + how);
             return;
         }
-        String identifier = run.sync().identifier().attribute();
-        Map<String, ImportError> errors = new HashMap<>();
-        for (ImportError error : outcome.errors()) {
-            String key = BulkImportJobs.identifierOf(error.originalPayload(), identifier);
-            if (key != null) {
-                errors.putIfAbsent(key, error);
-            }
-        }
-        boolean unmatched = outcome.state().failedCount() > errors.size();
-        if (unmatched) {
-            LOG.warn("Sync '{}': bulk job {} reported {} failed profiles but only {} import errors could be matched to"
-                    + " rows; the unmatched rows are deferred and sent again", run.syncId(), job.jobId(),
-                    outcome.state().failedCount(), errors.size());
+        JobReconciliation rows = JobReconciliation.of(job.rowKeys(), run.sync().identifier().attribute(),
+                outcome.state(), outcome.errors());
+        String deferral = null;
+        if (!rows.accountsForEveryRow()) {
+            LOG.warn("Sync '{}': bulk job {} does not account for its rows ({}); the rows without an import error"
+                    + " are deferred and sent again", run.syncId(), job.jobId(), rows.mismatch());
+            deferral = "bulk job " + job.jobId() + " does not account for its rows: " + rows.mismatch();
         }
         for (String rowKey : job.rowKeys()) {
-            ImportError error = errors.get(rowKey);
-            if (error != null) {
-                run.partRejected(rowKey, error.code(), error.detail());
-            } else if (unmatched) {
-                run.partDeferred(rowKey, "bulk job " + job.jobId() + " reported failures it did not itemise");
+            Optional<ImportError> error = rows.errorOf(rowKey);
+            if (error.isPresent()) {
+                run.partRejected(rowKey, error.get().code(), error.get().detail());
+            } else if (deferral != null) {
+                run.partDeferred(rowKey, deferral);
             } else if (nullClearer != null) {
                 nullClearer.acknowledge(run, rowKey);
             } else {

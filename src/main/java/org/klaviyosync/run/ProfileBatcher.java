@@ -9,18 +9,11 @@ import org.klaviyosync.klaviyo.BulkProfile;
 /**
  * Groups profiles into bulk-job-sized batches per list. A batch is released when one more profile
  * would take it past the profile count or byte limit, or when the run flushes.
- *
- * <p>With a limit of {@value #SPREAD_FROM} profiles or more, consecutive full batches of a list
- * hold up to {@value #SIZE_SPREAD} - 1 fewer profiles than the limit, in turn (10,000, 9,999, ...,
- * 9,993, 10,000, ...): batches submitted at the same time then differ in size, which is how a
- * bulk job whose answer was lost is told apart from the others ({@code klaviyo.BulkImportJobs}).
  */
 public final class ProfileBatcher {
 
     /** JSON:API envelope and separators of a bulk job body, kept free under the byte limit. */
     private static final int ENVELOPE_BYTES = 4 * 1024;
-    static final int SPREAD_FROM = 1000;
-    static final int SIZE_SPREAD = 8;
 
     private final int maxProfiles;
     private final long maxBytes;
@@ -29,7 +22,6 @@ public final class ProfileBatcher {
     private static final class Open {
         final List<BulkProfile> profiles = new ArrayList<>();
         long bytes;
-        int released;
     }
 
     public ProfileBatcher(int maxProfiles, long maxBytes) {
@@ -44,19 +36,14 @@ public final class ProfileBatcher {
         List<ProfileBatch> full = new ArrayList<>(1);
         long withSeparator = profileBytes + 1L;
         if (!batch.profiles.isEmpty()
-                && (batch.profiles.size() >= limit(batch) || batch.bytes + withSeparator > maxBytes)) {
+                && (batch.profiles.size() >= maxProfiles || batch.bytes + withSeparator > maxBytes)) {
             full.add(new ProfileBatch(list, batch.profiles, batch.bytes));
             batch.profiles.clear();
             batch.bytes = 0;
-            batch.released++;
         }
         batch.profiles.add(new BulkProfile(rowKey, profileJson));
         batch.bytes += withSeparator;
         return full;
-    }
-
-    private int limit(Open batch) {
-        return maxProfiles >= SPREAD_FROM ? maxProfiles - batch.released % SIZE_SPREAD : maxProfiles;
     }
 
     /** Releases every open batch (end of the model, or shutdown). */

@@ -3,6 +3,7 @@ package org.klaviyosync.klaviyo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,30 +135,36 @@ class BulkImportJobsTest {
     }
 
     @Test
-    void lostAnswerFindsTheJobKlaviyoCreatedInsteadOfResubmitting() {
+    void aLostAnswerSendsTheSameBatchAgainAndTracksOnlyTheAnsweredJob() {
         f.transport.fail(new IOException("read timed out"))
-                .respond(200, "{\"data\":["
-                        + "{\"id\":\"01OTHER\",\"attributes\":{\"status\":\"queued\",\"created_at\":\"2026-08-01T10:00:01+00:00\",\"total_count\":7}},"
-                        + "{\"id\":\"01MINE\",\"attributes\":{\"status\":\"queued\",\"created_at\":\"2026-08-01T10:00:00.5+00:00\",\"total_count\":3}},"
-                        + "{\"id\":\"01OLD\",\"attributes\":{\"status\":\"complete\",\"created_at\":\"2026-07-31T09:00:00+00:00\",\"total_count\":3}}]}");
+                .respond(500, Fakes.error(500, "error", "A server error occurred."))
+                .respond(202, accepted("01ANSWERED", 3));
 
-        BulkSubmission s = jobs.submit(profiles(3), null);
+        BulkSubmission s = jobs.submit(profiles(3), "Y6nRLr");
 
-        assertEquals("01MINE", s.jobs().get(0).jobId());
-        assertEquals("/api/profile-bulk-import-jobs?sort=-created_at&page%5Bsize%5D=100", f.transport.path(1));
-        assertEquals(2, f.transport.requests.size());
+        assertEquals(List.of("01ANSWERED"), s.jobs().stream().map(SubmittedJob::jobId).toList());
+        assertEquals(List.of("row0", "row1", "row2"), BulkProfile.rowKeys(s.jobs().get(0).profiles()));
+        assertEquals(3, f.transport.requests.size(), "no look-up of recent jobs, only the POST again");
+        for (int i = 0; i < 3; i++) {
+            assertEquals("POST", f.transport.request(i).method());
+            assertEquals("/api/profile-bulk-import-jobs", f.transport.path(i));
+            assertEquals(f.transport.body(0), f.transport.body(i), "the same batch, list included");
+        }
+        assertEquals(2, f.sleeper.sleeps.size(), "backed off before each resend");
     }
 
     @Test
-    void lostAnswerWithoutANewJobResubmits() {
-        f.transport.respond(503, "")
-                .respond(200, "{\"data\":[]}")
-                .respond(202, accepted("01JOB", 3));
+    void answersLostOnEveryAttemptEndInUnavailableWithoutClaimingAnyJob() {
+        for (int i = 0; i < RetryPolicy.DEFAULT_MAX_ATTEMPTS; i++) {
+            f.transport.fail(new IOException("connection reset"));
+        }
 
-        BulkSubmission s = jobs.submit(profiles(3), null);
+        KlaviyoUnavailableException e = assertThrows(KlaviyoUnavailableException.class,
+                () -> jobs.submit(profiles(3), null));
 
-        assertEquals("01JOB", s.jobs().get(0).jobId());
-        assertEquals("POST", f.transport.request(2).method());
+        assertTrue(e.outcomeUnknown());
+        assertEquals(RetryPolicy.DEFAULT_MAX_ATTEMPTS, f.transport.requests.size());
+        assertTrue(f.transport.requests.stream().allMatch(r -> r.method().equals("POST")), "only POSTs were sent");
     }
 
     @Test

@@ -67,6 +67,11 @@ final class Fakes {
         this.api = new KlaviyoApi(transport, JSON, policy);
     }
 
+    /** The API with this outage breaker; the breaker should use {@link #clock}. */
+    Fakes(java.util.function.Function<Clock, OutageBreaker> breaker) {
+        this.api = new KlaviyoApi(transport, JSON, policy, breaker.apply(clock));
+    }
+
     static String error(int status, String code, String detail) {
         return "{\"errors\":[{\"id\":\"e1\",\"status\":" + status + ",\"code\":\"" + code
                 + "\",\"title\":\"t\",\"detail\":\"" + detail + "\",\"source\":{},\"meta\":{}}]}";

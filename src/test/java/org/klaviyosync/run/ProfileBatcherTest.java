@@ -14,15 +14,14 @@ class ProfileBatcherTest {
             .getBytes(StandardCharsets.UTF_8);
 
     @Test
-    void fullBatchesOfALargeLimitTakeTurnsAtSlightlySmallerSizes() {
-        ProfileBatcher batcher = new ProfileBatcher(1000, 5_000_000);
+    void fullBatchesHoldExactlyTheProfileLimit() {
+        ProfileBatcher batcher = new ProfileBatcher(10_000, 50_000_000);
         List<Integer> sizes = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 45_000; i++) {
             batcher.add("L1", "k" + i, PROFILE).forEach(b -> sizes.add(b.size()));
         }
-        assertEquals(List.of(1000, 999, 998, 997, 996, 995, 994, 993, 1000, 999), sizes.subList(0, 10));
-        int flushed = batcher.flush().stream().mapToInt(ProfileBatch::size).sum();
-        assertEquals(20_000, sizes.stream().mapToInt(Integer::intValue).sum() + flushed, "no profile lost");
+        assertEquals(List.of(10_000, 10_000, 10_000, 10_000), sizes);
+        assertEquals(List.of(5_000), batcher.flush().stream().map(ProfileBatch::size).toList(), "no profile lost");
     }
 
     @Test

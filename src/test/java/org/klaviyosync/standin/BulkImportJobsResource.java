@@ -69,6 +69,8 @@ final class BulkImportJobsResource {
         int completedCount;
         int failedCount;
         final List<ObjectNode> importErrors = new ArrayList<>();
+        /** Set by {@link Faults#nextBulkJobGone()}: every request about the job answers 404. */
+        boolean gone;
         /** Ids of the profiles the job created or updated, in order, each once. */
         List<String> profileIds = List.of();
 
@@ -90,16 +92,21 @@ final class BulkImportJobsResource {
     private final Ids ids;
     private final StandInProfiles profiles;
     private final StandInLists lists;
+    private final Faults faults;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private long seq;
     private int pollsUntilComplete = 2;
+    private boolean importErrorsPointAtProfiles;
+    private boolean importErrorsUpperCaseEmails;
+    private long otherProfiles;
 
     /**
      * @param lock the stand-in's state lock: {@link #create} and the inspection methods are called under
      *             it, {@link #get} and {@link #list} take it themselves
      */
-    BulkImportJobsResource(Object lock, Ids ids, StandInProfiles profiles, StandInLists lists) {
+    BulkImportJobsResource(Object lock, Ids ids, StandInProfiles profiles, StandInLists lists, Faults faults) {
         this.lock = lock;
+        this.faults = faults;
         this.ids = ids;
         this.profiles = profiles;
         this.lists = lists;
@@ -114,6 +121,19 @@ final class BulkImportJobsResource {
             throw new IllegalArgumentException("a job needs at least one poll to complete");
         }
         this.pollsUntilComplete = n;
+    }
+
+    /**
+     * Import errors point at the failed profile's index in the job as submitted
+     * ({@code /data/attributes/profiles/data/<i>}) and carry no {@code original_payload}.
+     */
+    void setImportErrorsPointAtProfiles(boolean on) {
+        this.importErrorsPointAtProfiles = on;
+    }
+
+    /** Import errors echo the profile with its email address in upper case, as a normalising server might. */
+    void setImportErrorsUpperCaseEmails(boolean on) {
+        this.importErrorsUpperCaseEmails = on;
     }
 
     Job job(String id) {
@@ -169,6 +189,7 @@ final class BulkImportJobsResource {
                     "A list with id " + listId + " does not exist.");
         }
         Job job = new Job(ids.ulid(), ++seq, valid.totalCount(), listId, req.body());
+        job.gone = faults.takeBulkJobGone();
         jobs.put(job.id, job);
         ObjectNode root = StandInJson.object();
         root.set("data", resource(job, req.baseUrl(), null));
@@ -443,11 +464,12 @@ final class BulkImportJobsResource {
         List<String> imported = new ArrayList<>(items.size());
         Set<String> seen = new HashSet<>();
         Instant importedAt = Instant.now();
-        for (Object value : items) {
-            Map<String, Object> item = (Map<String, Object>) value;
+        int count = faults.bulkJobsSkipLastProfileOn() ? items.size() - 1 : items.size();
+        for (int index = 0; index < count; index++) {
+            Map<String, Object> item = (Map<String, Object>) items.get(index);
             Object email = ((Map<String, Object>) item.get("attributes")).get("email");
             if (email instanceof String e && e.toLowerCase(Locale.ROOT).endsWith(IMPORT_ERROR_SUFFIX)) {
-                fail(job, item, "invalid", "Invalid input.", "Email address was rejected by the import");
+                fail(job, index, item, "invalid", "Invalid input.", "Email address was rejected by the import");
                 continue;
             }
             try {
@@ -462,7 +484,8 @@ final class BulkImportJobsResource {
                 }
             } catch (StandInException e) {
                 ObjectNode err = e.errors().get(0);
-                fail(job, item, err.path("code").asText(), err.path("title").asText(), err.path("detail").asText());
+                fail(job, index, item, err.path("code").asText(), err.path("title").asText(),
+                        err.path("detail").asText());
             }
         }
         job.profileIds = imported;
@@ -473,8 +496,12 @@ final class BulkImportJobsResource {
         job.expiresAt = now.plus(Duration.ofDays(7));
     }
 
-    /** Records an import error that echoes the profile as it was sent. */
-    private static void fail(Job job, Map<String, Object> item, String code, String title, String detail) {
+    /**
+     * Records an import error: by default it echoes the profile as it was sent, with the pointer
+     * {@code /data}; see {@link #setImportErrorsPointAtProfiles} and
+     * {@link Faults#importErrorsEchoOtherProfiles()} for the variants.
+     */
+    private void fail(Job job, int index, Map<String, Object> item, String code, String title, String detail) {
         ObjectNode e = StandInJson.object();
         e.put("type", "import-error");
         e.put("id", UUID.randomUUID().toString());
@@ -482,8 +509,23 @@ final class BulkImportJobsResource {
         a.put("code", code);
         a.put("title", title);
         a.put("detail", detail);
-        a.putObject("source").put("pointer", "/data");
-        a.set("original_payload", StandInJson.toNode(item));
+        if (importErrorsPointAtProfiles) {
+            a.putObject("source").put("pointer", ITEMS_POINTER + "/" + index);
+        } else {
+            a.putObject("source").put("pointer", "/data");
+            if (faults.importErrorsEchoOtherProfilesOn()) {
+                ObjectNode other = a.putObject("original_payload");
+                other.put("type", "profile");
+                other.putObject("attributes").put("email", "someone-else-" + (++otherProfiles) + "@elsewhere.test");
+            } else {
+                ObjectNode echoed = (ObjectNode) StandInJson.toNode(item);
+                if (importErrorsUpperCaseEmails && echoed.path("attributes").path("email").isTextual()) {
+                    ObjectNode attributes = (ObjectNode) echoed.get("attributes");
+                    attributes.put("email", attributes.get("email").asText().toUpperCase(Locale.ROOT));
+                }
+                a.set("original_payload", echoed);
+            }
+        }
         job.importErrors.add(e);
         job.failedCount++;
     }
@@ -529,7 +571,7 @@ final class BulkImportJobsResource {
 
     private Job existing(String id) {
         Job job = jobs.get(id);
-        if (job == null) {
+        if (job == null || job.gone) {
             throw JsonApiErrors.notFound("A profile bulk import job with id " + id + " does not exist.");
         }
         return job;

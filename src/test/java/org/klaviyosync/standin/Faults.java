@@ -21,6 +21,10 @@ public final class Faults {
     private double dropProbability;
     private long delayMillis;
     private double bulkCreatedThenErrorProbability;
+    private double bulkCreatedThenDropProbability;
+    private boolean nextBulkJobGone;
+    private boolean importErrorsEchoOtherProfiles;
+    private boolean bulkJobsSkipLastProfile;
 
     Faults() {
     }
@@ -88,6 +92,42 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * With probability p, {@code POST /api/profile-bulk-import-jobs} creates the job (it will be
+     * processed as usual) but the connection is closed without an answer.
+     */
+    public synchronized Faults bulkJobCreatedThenDropped(double p) {
+        this.bulkCreatedThenDropProbability = probability(p);
+        return this;
+    }
+
+    /**
+     * The next bulk import job created answers 404 to every later request about it (polls, import
+     * errors, profiles), as if it had expired; it is never processed.
+     */
+    public synchronized Faults nextBulkJobGone() {
+        this.nextBulkJobGone = true;
+        return this;
+    }
+
+    /**
+     * Import errors echo another profile as their {@code original_payload} (an email at
+     * {@code elsewhere.test} that no request sent), so they match none of the job's profiles.
+     */
+    public synchronized Faults importErrorsEchoOtherProfiles() {
+        this.importErrorsEchoOtherProfiles = true;
+        return this;
+    }
+
+    /**
+     * A job that completes leaves its last profile out: neither imported nor failed, so its
+     * {@code completed_count + failed_count} is one short of {@code total_count}.
+     */
+    public synchronized Faults bulkJobsSkipLastProfile() {
+        this.bulkJobsSkipLastProfile = true;
+        return this;
+    }
+
     /** Turns every fault off and reseeds with the current seed. */
     public synchronized Faults clear() {
         pathPrefix = null;
@@ -99,6 +139,10 @@ public final class Faults {
         dropProbability = 0;
         delayMillis = 0;
         bulkCreatedThenErrorProbability = 0;
+        bulkCreatedThenDropProbability = 0;
+        nextBulkJobGone = false;
+        importErrorsEchoOtherProfiles = false;
+        bulkJobsSkipLastProfile = false;
         random = new Random(seed);
         return this;
     }
@@ -140,6 +184,25 @@ public final class Faults {
 
     synchronized boolean rollBulkCreatedThenError() {
         return roll(bulkCreatedThenErrorProbability);
+    }
+
+    synchronized boolean rollBulkCreatedThenDrop() {
+        return roll(bulkCreatedThenDropProbability);
+    }
+
+    /** Whether the job being created is the one {@link #nextBulkJobGone()} meant; true once. */
+    synchronized boolean takeBulkJobGone() {
+        boolean gone = nextBulkJobGone;
+        nextBulkJobGone = false;
+        return gone;
+    }
+
+    synchronized boolean importErrorsEchoOtherProfilesOn() {
+        return importErrorsEchoOtherProfiles;
+    }
+
+    synchronized boolean bulkJobsSkipLastProfileOn() {
+        return bulkJobsSkipLastProfile;
     }
 
     private boolean roll(double p) {

@@ -99,7 +99,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final Ids ids = new Ids();
     private final StandInProfiles profiles = new StandInProfiles(ids);
     private final StandInLists lists = new StandInLists(ids);
-    private final BulkImportJobsResource jobs = new BulkImportJobsResource(lock, ids, profiles, lists);
+    private final BulkImportJobsResource jobs = new BulkImportJobsResource(lock, ids, profiles, lists, faults);
     private final ProfilesResource profilesResource = new ProfilesResource(profiles);
     private final ListsResource listsResource = new ListsResource(lists, profiles);
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
@@ -203,12 +203,33 @@ public final class KlaviyoStandIn implements AutoCloseable {
     }
 
     /**
-     * Clears profiles, lists, jobs, recorded requests, rate-limit windows, the list daily count and
-     * faults. Keys, rate-limit settings and the polls-until-complete setting stay.
+     * Import errors point at the failed profile's index in its job as submitted
+     * ({@code source.pointer} {@code /data/attributes/profiles/data/<i>}) and carry no
+     * {@code original_payload}, instead of echoing the profile with the pointer {@code /data}.
+     */
+    public void setImportErrorsPointAtProfiles(boolean on) {
+        synchronized (lock) {
+            jobs.setImportErrorsPointAtProfiles(on);
+        }
+    }
+
+    /** Import errors echo the failed profile with its email address in upper case. */
+    public void setImportErrorsUpperCaseEmails(boolean on) {
+        synchronized (lock) {
+            jobs.setImportErrorsUpperCaseEmails(on);
+        }
+    }
+
+    /**
+     * Clears profiles, lists, jobs, recorded requests, rate-limit windows, the list daily count,
+     * faults and the import errors' pointer and case settings. Keys, rate-limit settings and the
+     * polls-until-complete setting stay.
      */
     public void reset() {
         synchronized (lock) {
             jobs.clear();
+            jobs.setImportErrorsPointAtProfiles(false);
+            jobs.setImportErrorsUpperCaseEmails(false);
             lists.clear();
             profiles.clear();
         }
@@ -396,7 +417,17 @@ public final class KlaviyoStandIn implements AutoCloseable {
         if (faults.applies(req.path()) && faults.rollBulkCreatedThenError()) {
             throw JsonApiErrors.serverError(500);
         }
+        if (faults.applies(req.path()) && faults.rollBulkCreatedThenDrop()) {
+            throw new DroppedAfterCommit();
+        }
         return created;
+    }
+
+    /** The request took effect, but its connection is closed without an answer. */
+    private static final class DroppedAfterCommit extends RuntimeException {
+        DroppedAfterCommit() {
+            super(null, null, false, false);
+        }
     }
 
     // ---------------------------------------------------------------- request pipeline
@@ -442,6 +473,10 @@ public final class KlaviyoStandIn implements AutoCloseable {
             rate = result.rate();
             status = response.status();
             out = response.body() == null ? null : StandInJson.bytes(response.body());
+        } catch (DroppedAfterCommit e) {
+            requests.add(new RecordedRequest(method, path, query, headers, recordedBody, RecordedRequest.DROPPED));
+            exchange.close();
+            return;
         } catch (StandInException e) {
             status = e.status();
             out = StandInJson.bytes(JsonApiErrors.body(e.errors()));
