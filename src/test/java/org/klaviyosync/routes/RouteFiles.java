@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 
@@ -29,6 +30,12 @@ final class RouteFiles {
 
     static List<Path> named(String... fileNames) {
         return Stream.of(fileNames).map(ROUTES::resolve).toList();
+    }
+
+    /** The route builders of the named files of routes/, to add to {@code context}. */
+    static RoutesBuilder[] builders(CamelContext context, String... fileNames) throws Exception {
+        return PluginHelper.getRoutesLoader(context).findRoutesBuilders(resources(context, named(fileNames)))
+                .toArray(RoutesBuilder[]::new);
     }
 
     static List<Resource> resources(CamelContext context, List<Path> files) {
