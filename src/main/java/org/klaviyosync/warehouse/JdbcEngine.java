@@ -27,8 +27,12 @@ import java.util.Map;
  *       database (models reading Parquet or CSV files) cannot be, and holds nothing to protect:
  *       each pooled connection has its own empty database, and models are checked at start-up
  *       to be queries ({@code select * from (model)}), so a {@code COPY ... TO} is refused.</li>
- *   <li>Any other driver: the configured fetch size and {@code setReadOnly(true)}, as JDBC
- *       describes them.</li>
+ *   <li>Any other driver (loaded from the drivers folder, {@link DriverFolder}): nothing is assumed
+ *       beyond JDBC. AutoCommit off, the configured fetch size, and {@code setReadOnly(true)} on
+ *       every connection; a driver that refuses the flag on an open connection (SQLite's) fails
+ *       the connection, so a model never runs on one not marked read-only: such a database is
+ *       opened read-only by its URL ({@code jdbc:sqlite:shop.db?open_mode=1}). Whether the flag
+ *       stops writes is the driver's affair: a read-only account is the safe way.</li>
  * </ul>
  */
 public enum JdbcEngine {

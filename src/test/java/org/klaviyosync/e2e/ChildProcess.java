@@ -27,4 +27,23 @@ final class ChildProcess {
         pb.environment().putAll(env);
         return pb.start();
     }
+
+    /** The test JVM's class path without the entries whose file name contains {@code fragment}. */
+    static String classPathWithout(String fragment) {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !Path.of(e).getFileName().toString().contains(fragment))
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+    }
+
+    /** Starts {@code mainClass} on {@code classPath} in {@code workDir}; stdout and stderr go to their own files. */
+    static Process start(String classPath, Path workDir, Map<String, String> env, Path out, Path err, String mainClass,
+            String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", classPath, mainClass));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
 }
