@@ -24,6 +24,7 @@ final class DuplicateIdentifiers {
 
         static Helpers takeFrom(Map<String, Object> row) {
             boolean hasKey = row.containsKey(DuplicateIdentifierQuery.KEY_COLUMN);
+            row.remove(DuplicateIdentifierQuery.PHONE_CHARACTERS);
             return new Helpers(row.remove(DuplicateIdentifierQuery.COLUMN), hasKey,
                     row.remove(DuplicateIdentifierQuery.KEY_COLUMN), row.remove(DuplicateIdentifierQuery.FIRST_SPELLING),
                     row.remove(DuplicateIdentifierQuery.LAST_SPELLING));

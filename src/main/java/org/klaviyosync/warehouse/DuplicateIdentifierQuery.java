@@ -34,11 +34,21 @@ public final class DuplicateIdentifierQuery {
     /** The helper columns with the lowest and highest spelling in a group of several rows. */
     public static final String FIRST_SPELLING = "klaviyo_sync_identifier_first";
     public static final String LAST_SPELLING = "klaviyo_sync_identifier_last";
+    /** The helper column with a phone number's digits and plus signs, from which its key is made. */
+    public static final String PHONE_CHARACTERS = "klaviyo_sync_identifier_phone";
     /** What every helper column's name starts with; the pipeline removes them before mapping. */
     public static final String HELPER_PREFIX = "klaviyo_sync_identifier_";
 
-    /** Characters Java's {@code String.trim()} removes, as a regular expression all three engines read. */
+    /**
+     * Characters Java's {@code String.trim()} removes at either end (code points 0 to 32), for
+     * MariaDB's {@code regexp_replace} (its {@code trim} removes one string, not a set); the
+     * control class also holds DEL, so such a key differs from Java's and its row is invalid.
+     */
     private static final String TRIM = "'^[[:cntrl:] ]+|[[:cntrl:] ]+$'";
+    /** The same characters as a literal for PostgreSQL's {@code btrim} (text cannot hold code point 0). */
+    private static final String TRIMMED_CHARS_POSTGRESQL = controlCharacters("E'", "\\x%02x", " '");
+    /** And for DuckDB's {@code trim(text, characters)}, built with {@code chr}. */
+    private static final String TRIMMED_CHARS_DUCKDB = controlCharacters("(", "chr(%d) || ", "' ')");
 
     private final DataSource models;
     private final ModelColumns columns;
@@ -64,6 +74,15 @@ public final class DuplicateIdentifierQuery {
                 case POSTGRESQL -> "cast(" + expression + " as text)";
                 case MARIADB -> "cast(" + expression + " as char)";
                 default -> "cast(" + expression + " as varchar)";
+            };
+        }
+
+        /** The text without the characters Java's {@code String.trim()} removes at either end (code points up to space). */
+        String trim(String expression) {
+            return switch (this) {
+                case POSTGRESQL -> "btrim(" + expression + ", " + TRIMMED_CHARS_POSTGRESQL + ")";
+                case DUCKDB -> "trim(" + expression + ", " + TRIMMED_CHARS_DUCKDB + ")";
+                default -> remove(expression, TRIM);
             };
         }
 
@@ -121,38 +140,53 @@ public final class DuplicateIdentifierQuery {
             wrapped = "select m.*, count(*) over (partition by m." + quoted + ") as " + COLUMN + " from (\n"
                     + modelSql + "\n) m";
         } else {
-            String trimmed = dialect.remove(dialect.text("m." + quoted), TRIM);
+            String trimmed = dialect.trim(dialect.text("m." + quoted));
             String window = " over (partition by " + dialect.exact("k." + KEY_COLUMN) + ")";
-            String spelling = dialect.remove(dialect.text("k." + quoted), TRIM);
-            wrapped = "select k.*, count(*)" + window + " as " + COLUMN
-                    + ", case when count(*)" + window + " > 1 then min(" + spelling + ")" + window + " end as "
-                    + FIRST_SPELLING
-                    + ", case when count(*)" + window + " > 1 then max(" + spelling + ")" + window + " end as "
-                    + LAST_SPELLING
-                    + " from (select m.*, " + keyExpression(dialect, key, trimmed) + " as " + KEY_COLUMN + " from (\n"
-                    + modelSql + "\n) m) k";
+            // exact keys are their own spelling; emails and phone numbers name the spellings that met
+            String spelling = dialect.trim(dialect.text("k." + quoted));
+            String spellings = key.kind() == IdentifierKey.Kind.EXACT ? ""
+                    : ", case when count(*)" + window + " > 1 then min(" + spelling + ")" + window + " end as "
+                            + FIRST_SPELLING
+                            + ", case when count(*)" + window + " > 1 then max(" + spelling + ")" + window + " end as "
+                            + LAST_SPELLING;
+            String keyed;
+            if (key.kind() == IdentifierKey.Kind.PHONE) {
+                // the digits and plus signs once per row; the key is made from them with plain string functions
+                keyed = "select r.*, " + phoneKey(key, "r." + PHONE_CHARACTERS) + " as " + KEY_COLUMN
+                        + " from (select m.*, " + dialect.remove(dialect.text("m." + quoted), "'[^0-9+]'") + " as "
+                        + PHONE_CHARACTERS + " from (\n" + modelSql + "\n) m) r";
+            } else {
+                keyed = "select m.*, " + (key.kind() == IdentifierKey.Kind.EMAIL ? dialect.lower(trimmed) : trimmed)
+                        + " as " + KEY_COLUMN + " from (\n" + modelSql + "\n) m";
+            }
+            wrapped = "select k.*, count(*)" + window + " as " + COLUMN + spellings + " from (" + keyed + ") k";
         }
         cache.put(cacheKey, wrapped);
         return wrapped;
     }
 
-    private static String keyExpression(Dialect dialect, IdentifierKey key, String trimmed) {
-        return switch (key.kind()) {
-            case EXACT -> trimmed;
-            case EMAIL -> dialect.lower(trimmed);
-            case PHONE -> {
-                String digits = dialect.remove(trimmed, "'[^0-9]'");
-                if (key.phoneCountryCode() == null) {
-                    yield digits;
-                }
-                String national = key.phoneNationalPrefix() == null ? digits
-                        : "case when " + digits + " like '" + key.phoneNationalPrefix() + "%' then substr(" + digits
-                                + ", " + (key.phoneNationalPrefix().length() + 1) + ") else " + digits + " end";
-                yield "case when " + dialect.remove(trimmed, "'[^0-9+]'") + " like '+%' then " + digits
-                        + " else concat('" + key.phoneCountryCode() + "', " + national + ") end";
-            }
-        };
+    /** Code points 1 to 31, each written with {@code eachFormat}, then space and {@code close}. */
+    private static String controlCharacters(String open, String eachFormat, String close) {
+        StringBuilder sb = new StringBuilder(open);
+        for (int c = 1; c < ' '; c++) {
+            sb.append(String.format(Locale.ROOT, eachFormat, c));
+        }
+        return sb.append(close).toString();
     }
+
+    /** The E.164 digits of a phone number from its digits and plus signs, as {@link IdentifierKey} says. */
+    private static String phoneKey(IdentifierKey key, String characters) {
+        String digits = "replace(" + characters + ", '+', '')";
+        if (key.phoneCountryCode() == null) {
+            return digits;
+        }
+        String national = key.phoneNationalPrefix() == null ? digits
+                : "case when " + digits + " like '" + key.phoneNationalPrefix() + "%' then substr(" + digits + ", "
+                        + (key.phoneNationalPrefix().length() + 1) + ") else " + digits + " end";
+        return "case when " + characters + " like '+%' then " + digits + " else concat('" + key.phoneCountryCode()
+                + "', " + national + ") end";
+    }
+
     private static String label(List<String> labels, String column) {
         for (String l : labels) {
             if (l.equals(column)) {

@@ -132,8 +132,9 @@ class DuplicateIdentifiersEndToEndTest {
     void externalIdsDifferingInCaseAreTwoProfiles() throws Exception {
         warehouse.execute("insert into contacts (id, first_name) values ('abc', 'Lower'), ('ABC', 'Upper'),"
                 + " ('x1', 'One'), (' x1', 'Two')");
+        // naming the identifier column again in properties is redundant, and accepted
         cli.sync("ids", "model", "select id, first_name from contacts", "identifier", "external_id",
-                "identifierColumn", "id", "properties", "first_name=first_name", "lists", "Ids");
+                "identifierColumn", "id", "properties", "external_id=id,first_name=first_name", "lists", "Ids");
 
         JsonNode run = run("ids");
 
