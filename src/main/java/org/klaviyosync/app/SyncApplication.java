@@ -122,7 +122,7 @@ public final class SyncApplication implements AutoCloseable {
      * {@link ConfigurationException} with every problem found.
      */
     public static SyncApplication prepare(Settings settings, Path root, Mode mode) throws Exception {
-        Map<String, SyncDefinition> syncs = SyncCatalogLoader.load(root,
+        Map<String, SyncDefinition> syncs = SyncCatalogLoader.load(root, root.resolve(settings.get("routes.dir", "routes")),
                 root.resolve(settings.get("syncs.dir", "routes/syncs")));
         SyncApplication app = new SyncApplication(settings, root, mode, syncs);
         try {

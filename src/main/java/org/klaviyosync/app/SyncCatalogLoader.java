@@ -10,16 +10,21 @@ import org.klaviyosync.config.SyncFileReader;
 import org.klaviyosync.config.SyncValidator;
 import org.klaviyosync.settings.ConfigurationException;
 
-/** Reads and validates every sync file; all problems at once, or the syncs by id. */
+/**
+ * Reads and validates every sync file, and finds sync files put among the pipeline's routes; all
+ * problems at once, or the syncs by id.
+ */
 final class SyncCatalogLoader {
 
     private SyncCatalogLoader() {
     }
 
-    static Map<String, SyncDefinition> load(Path projectRoot, Path syncsDir) {
-        SyncFileReader.Result read = new SyncFileReader().read(syncsDir);
+    static Map<String, SyncDefinition> load(Path projectRoot, Path routesDir, Path syncsDir) {
+        SyncFileReader reader = new SyncFileReader();
+        SyncFileReader.Result read = reader.read(syncsDir);
         SyncValidator.Result valid = new SyncValidator(projectRoot).validate(read.syncs());
-        List<String> problems = new ArrayList<>(read.problems());
+        List<String> problems = new ArrayList<>(reader.misplaced(routesDir, syncsDir));
+        problems.addAll(read.problems());
         problems.addAll(valid.problems());
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);

@@ -47,6 +47,39 @@ public final class SyncFileReader {
         return new Result(syncs, problems);
     }
 
+    /**
+     * A problem for each sync file ({@code templatedRoute}) put directly in {@code routesDir}, the
+     * folder of the pipeline's own routes, instead of {@code syncsDir}: Camel would load it with
+     * the routes and fail on it with a message that does not say where sync files go.
+     */
+    public List<String> misplaced(Path routesDir, Path syncsDir) {
+        List<String> problems = new ArrayList<>();
+        if (!Files.isDirectory(routesDir) || routesDir.toAbsolutePath().normalize().equals(syncsDir.toAbsolutePath().normalize())) {
+            return problems;
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(routesDir)) {
+            files = s.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml")).sorted().toList();
+        } catch (IOException e) {
+            return problems;
+        }
+        for (Path file : files) {
+            Object doc;
+            try {
+                doc = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException | YamlEngineException e) {
+                continue; // not a sync file we can read; Camel reports what it makes of it
+            }
+            if (doc instanceof List<?> entries && entries.stream()
+                    .anyMatch(entry -> entry instanceof Map<?, ?> m && m.containsKey("templatedRoute"))) {
+                problems.add(file + ": a sync file (templatedRoute) directly in " + routesDir + ", which holds the"
+                        + " pipeline's own routes; sync files go in " + syncsDir + " (syncs.dir, SYNCS_DIR), one sync"
+                        + " per file: move it there");
+            }
+        }
+        return problems;
+    }
+
     private void readFile(Path file, List<SyncFile> syncs, List<String> problems) {
         Object doc;
         try {

@@ -123,8 +123,8 @@ public final class SyncValidator {
                 problems.add(problem(file, SyncParameter.PROPERTIES, mp
                         + "; write '*' or comma-separated klaviyoField=column pairs such as 'first_name=given_name,tier=tier'"));
             }
-            for (String field : properties.fieldToColumn().keySet()) {
-                checkField(file, field, identifier, problems);
+            for (Map.Entry<String, String> mapping : properties.fieldToColumn().entrySet()) {
+                checkField(file, mapping.getKey(), mapping.getValue(), identifier, identifierColumn, problems);
             }
         }
 
@@ -189,7 +189,8 @@ public final class SyncValidator {
                 properties, listColumn, lists, createLists, nulls, phoneRegion);
     }
 
-    private void checkField(SyncFileReader.SyncFile file, String field, Identifier identifier, List<String> problems) {
+    private void checkField(SyncFileReader.SyncFile file, String field, String column, Identifier identifier,
+            String identifierColumn, List<String> problems) {
         Optional<ProfileField> standard = ProfileField.named(field);
         if (standard.isEmpty() && field.contains(".")) {
             problems.add(problem(file, SyncParameter.PROPERTIES, "unknown field '" + field
@@ -201,9 +202,12 @@ public final class SyncValidator {
         } else if (standard.isEmpty() && field.startsWith("$")) {
             problems.add(problem(file, SyncParameter.PROPERTIES, "property name '" + field
                     + "' starts with '$', which Klaviyo reserves; rename it"));
-        } else if (identifier != null && field.equals(identifier.attribute())) {
-            problems.add(problem(file, SyncParameter.PROPERTIES, "field '" + field
-                    + "' is the sync's identifier and comes from identifierColumn; remove it from properties"));
+        } else if (identifier != null && field.equals(identifier.attribute())
+                && (identifierColumn == null || !column.equalsIgnoreCase(identifierColumn))) {
+            // naming the identifier column again is redundant and harmless; another column would contradict it
+            problems.add(problem(file, SyncParameter.PROPERTIES, "field '" + field + "' is the sync's identifier,"
+                    + " which comes from identifierColumn '" + identifierColumn + "', not from column '" + column
+                    + "'; remove '" + field + "=" + column + "' from properties"));
         }
     }
 

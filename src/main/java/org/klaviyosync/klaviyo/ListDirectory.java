@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>A reference of 6 letters or digits is first tried as an id ({@code GET /api/lists/{id}});
  *       a 404 makes it a name.</li>
+ *   <li>A reference that matches no list id and no list name and has the shape of a Klaviyo list
+ *       id ({@link #looksLikeListId(String)}) is rejected, never created: it is a deleted or
+ *       mistyped id, and creating a list named after it would only fill a junk list.</li>
  *   <li>A name must match exactly one list ({@code attributes.name} equal to the reference); several
  *       lists with the name are ambiguous.</li>
  *   <li>A missing list is created when allowed and the {@link ListCreationBudget} permits. If the
@@ -25,6 +28,14 @@ import java.util.regex.Pattern;
 public final class ListDirectory {
 
     private static final Pattern LIST_ID = Pattern.compile("^[A-Za-z0-9]{6}$");
+    /**
+     * Klaviyo's list ids as they appear ({@code RYkk48}, {@code Y6nRLr}, {@code VRgFBd},
+     * {@code Xmpet6}): six ASCII letters and digits, an upper-case letter first, at least one
+     * lower-case letter, and a digit or a second upper-case letter. Plain words ({@code Summer},
+     * {@code summer}, {@code SUMMER}, {@code VIP}) do not have it.
+     */
+    private static final Pattern ID_SHAPE =
+            Pattern.compile("^(?=[A-Za-z0-9]{6}$)(?=.*[a-z])[A-Z](?=.*[0-9A-Z])[A-Za-z0-9]{5}$");
 
     private final KlaviyoApi api;
     private final ObjectMapper json;
@@ -84,11 +95,20 @@ public final class ListDirectory {
         if (ids.size() > 1) {
             return ambiguous(reference, ids);
         }
+        if (looksLikeListId(reference)) {
+            return ListResolution.rejected(reference, "no list with id or name '" + reference
+                    + "' (it has the shape of a list id, so it is not created as a new list)");
+        }
         if (!createIfMissing) {
             return ListResolution.rejected(reference,
                     "list '" + reference + "' does not exist in Klaviyo and createLists is false");
         }
         return create(reference);
+    }
+
+    /** Whether {@code reference} has the shape of a Klaviyo list id (see {@link #ID_SHAPE}). */
+    public static boolean looksLikeListId(String reference) {
+        return reference != null && ID_SHAPE.matcher(reference).matches();
     }
 
     private ListResolution create(String name) {

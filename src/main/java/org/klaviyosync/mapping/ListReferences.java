@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * <p>The value is a JSON array of strings, given as JSON text ({@code String}), a PostgreSQL
  * {@code json}/{@code jsonb} value, a {@code java.sql.Array} of text, a Java array or a
- * {@code Collection}. SQL NULL and JSON {@code null} mean no lists from the column. Malformed JSON,
+ * {@code Collection}. SQL NULL, JSON {@code null}, an empty array and empty (or blank) text mean no
+ * lists from the column: such a row is upserted without joining a list. Malformed JSON,
  * anything but an array, and elements that are not strings or are blank are a problem naming the
  * column. Names are kept exactly as written (not trimmed); references keep their first position
  * and repeats are dropped. Thread-safe.
@@ -66,7 +67,7 @@ public final class ListReferences {
 
     private Iterable<?> elements(String column, Object value) throws ColumnValueConverter.Unsendable {
         if (value instanceof String text) {
-            return json(column, converter.parseJson(column, text));
+            return text.isBlank() ? List.of() : json(column, converter.parseJson(column, text));
         }
         String[] pg = ColumnValueConverter.pgObject(value);
         if (pg != null) {

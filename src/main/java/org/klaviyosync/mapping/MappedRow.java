@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * One model row turned into what is sent to Klaviyo, or the reason it cannot be sent.
  *
- * @param identifierValue the identifier, as text and trimmed; null when the row has none
+ * @param identifierValue the identifier as sent (trimmed text; an email lower-cased, a phone
+ *                        number in E.164), the row's key; null when the row has none
  * @param profile         the JSON:API profile resource {@code {"type":"profile","attributes":{...}}},
  *                        as used in a bulk import's {@code profiles.data} and in profile-import's
  *                        {@code data}; null when the row is invalid

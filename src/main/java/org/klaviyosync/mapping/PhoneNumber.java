@@ -8,7 +8,9 @@ import com.google.i18n.phonenumbers.Phonenumber;
  * Phone numbers as Klaviyo takes them: E.164, that is {@code +}, a non-zero digit, then 1 to 14 more
  * digits ({@code ^\+[1-9]\d{1,14}$}).
  *
- * <p>Without a region only E.164 is accepted, as written. With a region (the sync parameter
+ * <p>Without a region only E.164 is accepted, as written, and only a number libphonenumber finds
+ * valid for its country ({@code +331555010001} has the shape but is no French number; Klaviyo
+ * refuses it). With a region (the sync parameter
  * {@code phoneRegion}, e.g. {@code US}), text that is not already E.164 is read with Google's
  * libphonenumber as a number of that region ({@code (415) 555-2671}, {@code 0612345678} for
  * {@code FR}, or an international form such as {@code +44 20 7946 0958}) and, when it is a valid
@@ -67,7 +69,8 @@ public final class PhoneNumber {
     public static Normalized normalize(String text, String region) {
         String s = text == null ? "" : text.trim();
         if (isE164(s)) {
-            return new Normalized(s, null);
+            // Klaviyo checks E.164 numbers with libphonenumber too: the shape alone is not enough
+            return valid(s) ? new Normalized(s, null) : new Normalized(null, invalidReason(s));
         }
         if (region == null) {
             return new Normalized(null, "is not a phone number in E.164 format (+ and country code, e.g. +15005550006);"
@@ -92,6 +95,37 @@ public final class PhoneNumber {
         String e164 = UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164);
         return isE164(e164) ? new Normalized(e164, null)
                 : new Normalized(null, "is not a phone number that can be written in E.164");
+    }
+
+    private static boolean valid(String e164) {
+        try {
+            return UTIL.isValidNumber(UTIL.parse(e164, null));
+        } catch (NumberParseException e) {
+            return false;
+        }
+    }
+
+    private static String invalidReason(String e164) {
+        String where;
+        try {
+            where = UTIL.getRegionCodeForNumber(UTIL.parse(e164, null));
+        } catch (NumberParseException e) {
+            where = null;
+        }
+        return "is in E.164 format but not a valid phone number" + (where == null
+                ? " (no country's numbering plan matches it)" : " for region " + where + " (wrong length or prefix)");
+    }
+
+    /** The country calling code of {@code region} ({@code 1} for US), as digits; null for an unknown region. */
+    public static String countryCode(String region) {
+        int code = UTIL.getCountryCodeForRegion(region);
+        return code == 0 ? null : Integer.toString(code);
+    }
+
+    /** The national (trunk) prefix of {@code region} ({@code 1} for US, {@code 0} for FR), digits only; null if none. */
+    public static String nationalPrefix(String region) {
+        String prefix = UTIL.getNddPrefixForRegion(region, true);
+        return prefix == null || prefix.isEmpty() || !prefix.chars().allMatch(c -> c >= '0' && c <= '9') ? null : prefix;
     }
 
     private static String describe(NumberParseException.ErrorType type) {

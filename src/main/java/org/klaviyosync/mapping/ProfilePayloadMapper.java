@@ -35,7 +35,8 @@ import org.klaviyosync.config.SyncDefinition;
  *       also fills that attribute, the identifier wins.</li>
  *   <li>Standard attributes ({@link ProfileField}) are sent as text; {@code location.*} fields
  *       inside {@code attributes.location}. A mapped email or phone number is trimmed and must be
- *       valid; when blank it is left out. Other fields go to {@code attributes.properties}, as
+ *       valid; when blank it is left out. Emails are sent lower-cased, phone numbers in E.164: the
+ *       keys Klaviyo matches profiles on, also the row key of an email or phone identifier. Other fields go to {@code attributes.properties}, as
  *       converted by {@link ColumnValueConverter}; names that are empty or start with {@code $}
  *       are refused.</li>
  *   <li>Specific Properties: a mapped column missing from the row makes the row invalid.</li>
@@ -336,7 +337,8 @@ public final class ProfilePayloadMapper {
         String from = column.equals(field.klaviyoField()) ? "" : " (column '" + column + "')";
         if (field == ProfileField.EMAIL) {
             if (EmailAddress.isValid(value)) {
-                return new Contact(value, null);
+                // Klaviyo matches addresses without regard to case: send the key it matches on
+                return new Contact(value.toLowerCase(java.util.Locale.ROOT), null);
             }
             return new Contact(null, new RowProblem(field.klaviyoField(),
                     quote(value) + " is not a valid email address" + from));

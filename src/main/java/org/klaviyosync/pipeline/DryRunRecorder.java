@@ -17,7 +17,8 @@ import org.klaviyosync.run.SyncRun;
 
 /**
  * Stands in for the HTTP call when no KLAVIYO_API_KEY is set: writes the bulk import request each
- * batch would have been to a JSON-lines file and defers the rows, since nothing was sent.
+ * batch would have been (its list relationship included), and the profile-import request that
+ * would clear a row's nulls, to a JSON-lines file and defers the rows, since nothing was sent.
  */
 public final class DryRunRecorder implements Processor {
 
@@ -42,7 +43,10 @@ public final class DryRunRecorder implements Processor {
         line.put("sync", run.syncId());
         line.put("list", batch.list());
         line.put("profiles", batch.size());
-        line.set("request", BulkImportJobs.requestBody(json, batch.profiles(), null));
+        line.put("endpoint", "POST /api/profile-bulk-import-jobs");
+        // the body as it would be sent, list relationship included (a dry run has no key to look
+        // names up with, so a list name stands where its id would be)
+        line.set("request", BulkImportJobs.requestBody(json, batch.profiles(), batch.list()));
         // the submitters run batches side by side: one batch's lines at a time in the file
         synchronized (this) {
             write(run, batch, line);

@@ -9,8 +9,6 @@ import org.apache.camel.Processor;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.mapping.MappedRow;
 import org.klaviyosync.mapping.ProfilePayloadMapper;
-import org.klaviyosync.mapping.RowProblem;
-import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 import org.klaviyosync.run.SyncRun;
 
 /**
@@ -41,19 +39,8 @@ public final class ProfilePayloadProcessor implements Processor {
     @SuppressWarnings("unchecked")
     private static MappedRow map(SyncDefinition sync, ProfilePayloadMapper mapper, Object body) {
         Map<String, Object> row = (Map<String, Object>) body;
-        Object sharing = row.remove(DuplicateIdentifierQuery.COLUMN);
-        MappedRow mapped = mapper.map(row);
-        if (sharing instanceof Number n && n.longValue() > 1 && mapped.identifierValue() != null) {
-            mapped = duplicate(sync, mapped.identifierValue(), n.longValue());
-        }
-        return mapped;
-    }
-
-    /** Every row of a group sharing an identifier value is invalid; none of them is sent. */
-    static MappedRow duplicate(SyncDefinition sync, String identifierValue, long rows) {
-        return new MappedRow(identifierValue, null, List.of(), 0L, 0, new RowProblem(sync.identifierColumn(),
-                "duplicate identifier '" + identifierValue + "': " + rows
-                        + " rows of the model have this value, so none of them is sent"));
+        DuplicateIdentifiers.Helpers helpers = DuplicateIdentifiers.Helpers.takeFrom(row);
+        return DuplicateIdentifiers.check(sync, helpers, mapper.map(row));
     }
 
     ProfilePayloadMapper mapperFor(SyncDefinition sync) {

@@ -16,7 +16,8 @@ import org.klaviyosync.state.StoredRejection;
 
 /**
  * Decides where each mapped row of a chunk goes: invalid rows end here, rows whose list cannot be
- * used are rejected, the rest join the batch of each of their lists. The body becomes the batches
+ * used are rejected, the rest join the batch of each of their lists, or the batch without a list
+ * when they have none (upserted without list membership). The body becomes the batches
  * the chunk completed (often none).
  */
 public final class ProfileRouter implements Processor {
@@ -86,13 +87,17 @@ public final class ProfileRouter implements Processor {
             run.fail(e.getMessage());
             return List.of();
         }
-        if (!run.track(key, listIds.size(), row.fingerprint())) {
+        // a row without lists is still upserted: one bulk job without a list relationship
+        if (!run.track(key, Math.max(1, listIds.size()), row.fingerprint())) {
             run.settle(key, RowOutcome.INVALID, run.sync().identifierColumn(), null, "sync '" + run.syncId()
                     + "' row '" + key + "' field '" + run.sync().identifierColumn()
                     + "': duplicate identifier: another row of this run has the same value");
             return List.of();
         }
         run.nullClears().register(key, row.nullsToClear());
+        if (listIds.isEmpty()) {
+            return run.batcher().add(null, key, row.profileJson());
+        }
         List<ProfileBatch> full = new ArrayList<>();
         for (String listId : listIds) {
             full.addAll(run.batcher().add(listId, key, row.profileJson()));

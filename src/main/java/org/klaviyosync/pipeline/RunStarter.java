@@ -10,7 +10,7 @@ import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 
 /**
  * Opens a run of the exchange's sync (with the {@link RunOptions} of the exchange, if any) and
- * puts the model's SQL in the body for camel-sql, wrapped to count rows per identifier value.
+ * puts the model's SQL in the body for camel-sql, wrapped to count rows per identifier key.
  */
 public final class RunStarter implements Processor {
 
@@ -38,7 +38,7 @@ public final class RunStarter implements Processor {
         String sql = runs.modelSql(run.sync());
         if (duplicates != null) {
             try {
-                sql = duplicates.wrap(sql, run.sync().identifierColumn());
+                sql = duplicates.wrap(sql, run.sync().identifierColumn(), DuplicateIdentifiers.keyOf(run.sync()));
             } catch (Exception e) {
                 run.fail("the model could not be prepared: " + e.getMessage());
                 throw e;

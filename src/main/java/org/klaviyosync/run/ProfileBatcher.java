@@ -29,7 +29,10 @@ public final class ProfileBatcher {
         this.maxBytes = maxBytes - ENVELOPE_BYTES;
     }
 
-    /** Adds a profile to the batch of {@code list}; returns the batch it completed, if any. */
+    /**
+     * Adds a profile to the batch of {@code list} (null: the batch of profiles joining no list);
+     * returns the batch it completed, if any.
+     */
     public synchronized List<ProfileBatch> add(String list, String rowKey, byte[] profileJson) {
         int profileBytes = profileJson.length;
         Open batch = open.computeIfAbsent(list, l -> new Open());

@@ -33,7 +33,7 @@ public final class DemoCustomers {
         "Johnson", "Torvalds", "Hamilton", "Wirth", "Perlman", "Berners-Lee", "Franklin", "Diffie", "Matsumoto"};
     private static final String[][] PLACES = {{"New York", "NY", "United States", "10017", "+1212555"},
         {"Austin", "TX", "United States", "73301", "+1512555"}, {"London", "England", "United Kingdom", "EC1A 1BB",
-            "+44207946"}, {"Paris", "Ile-de-France", "France", "75001", "+33155501"}, {"Berlin", "Berlin", "Germany",
+            "+44207946"}, {"Paris", "Ile-de-France", "France", "75001", "+3315550"}, {"Berlin", "Berlin", "Germany",
             "10115", "+49301234"}};
     private static final String[] PLANS = {"free", "starter", "pro", "enterprise"};
 

@@ -38,8 +38,8 @@ import org.springframework.jdbc.support.JdbcUtils;
  * Everything else is left to {@code mapping.ColumnValueConverter}. The labels and types of a
  * result's columns are read once per result, not once per row; the row is a plain
  * {@link LinkedHashMap} (a consumer looking a column up without regard to case compares the
- * labels itself). The duplicate-count column of {@link DuplicateIdentifierQuery} keeps its name
- * whatever case the engine reports it in. Also a camel-sql {@link RowMapperFactory}, referenced by
+ * labels itself). The helper columns of {@link DuplicateIdentifierQuery} keep their names
+ * whatever case the engine reports them in. Also a camel-sql {@link RowMapperFactory}, referenced by
  * the sync route's model query. Thread-safe.
  */
 public final class ModelRowMapper implements RowMapper<Map<String, Object>>, RowMapperFactory {
@@ -74,8 +74,9 @@ public final class ModelRowMapper implements RowMapper<Map<String, Object>>, Row
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < n; i++) {
                 String label = JdbcUtils.lookupColumnName(meta, i + 1);
-                if (label.equalsIgnoreCase(DuplicateIdentifierQuery.COLUMN)) {
-                    label = DuplicateIdentifierQuery.COLUMN;
+                if (label.regionMatches(true, 0, DuplicateIdentifierQuery.HELPER_PREFIX, 0,
+                        DuplicateIdentifierQuery.HELPER_PREFIX.length())) {
+                    label = label.toLowerCase(Locale.ROOT);
                 }
                 if (seen.add(label.toLowerCase(Locale.ROOT))) {
                     labels[i] = label;

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The sync parameters nulls and phoneRegion, and the refusal of empty or reserved property names. */
+/**
+ * The sync parameters nulls and phoneRegion, the refusal of empty or reserved property names, and
+ * the identifier's own field in properties.
+ */
 class SyncValueParametersTest {
 
     private static SyncValidator.Result validate(String... extra) {
@@ -51,6 +54,21 @@ class SyncValueParametersTest {
         assertTrue(problems.get(1).contains("parameter 'phoneRegion' 'USA'")
                 && problems.get(1).contains("ISO 3166-1 alpha-2"), problems.get(1));
         assertTrue(validate("phoneRegion", " ").problems().get(0).contains("is empty"));
+    }
+
+    @Test
+    void mappingTheIdentifierToItsOwnColumnIsRedundantButAnotherColumnIsRefused() {
+        SyncValidator.Result redundant = validate("identifierColumn", "cust_id",
+                "properties", "external_id=cust_id,first_name=first_name");
+        assertEquals(List.of(), redundant.problems());
+        assertEquals("cust_id", redundant.syncs().get(0).identifierColumn());
+        assertTrue(validate("identifierColumn", "cust_id", "properties", "external_id=CUST_ID").problems().isEmpty(),
+                "columns are looked up without regard to case");
+
+        List<String> problems = validate("identifierColumn", "cust_id", "properties", "external_id=crm_id").problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("syncs/s.yaml") && problems.get(0).contains("'properties'")
+                && problems.get(0).contains("identifierColumn 'cust_id', not from column 'crm_id'"), problems.get(0));
     }
 
     @Test

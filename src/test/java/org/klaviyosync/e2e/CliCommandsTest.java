@@ -208,6 +208,29 @@ class CliCommandsTest {
     }
 
     @Test
+    void aSyncFilePutAmongTheRoutesSaysWhereSyncFilesGo() throws Exception {
+        Path routes = Files.createDirectories(work.resolve("routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        cli.sync("kept", "model", "select customer_id, email from customers", "identifier", "external_id",
+                "identifierColumn", "customer_id", "properties", "email=email", "lists", "L");
+        Path misplaced = cli.sync("customers", "model", "select customer_id, email from customers", "identifier",
+                "external_id", "identifierColumn", "customer_id", "properties", "email=email", "lists", "L");
+        Files.move(misplaced, routes.resolve("customers.yaml"));
+        cli.env("ROUTES_DIR", routes.toString());
+
+        CliHarness.Result r = cli.run("run", "kept");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains(routes.resolve("customers.yaml") + ": a sync file (templatedRoute) directly in "
+                + routes) && r.err().contains("sync files go in " + cli.syncsDir()), r.err());
+        assertFalse(r.err().contains("Cannot find RouteTemplate"), r.err());
+    }
+
+    @Test
     void aMappedColumnTheModelDoesNotReturnStopsStartUp() throws Exception {
         cli.sync("wrong-column", "model", "select customer_id, email from customers", "identifier", "external_id",
                 "identifierColumn", "customer_id", "properties", "first_name=given_name", "listColumn", "segments");

@@ -114,6 +114,33 @@ class DuckDbEndToEndTest {
     }
 
     @Test
+    void duplicateIdentifiersAreDecidedOnTheKeyKlaviyoMatches() throws Exception {
+        String contacts = "(values ('abc', 'Ann@shop.com', '(646) 798-1234', 'Lower'),"
+                + " ('ABC', 'ann@shop.com', '+16467981234', 'Upper'),"
+                + " ('x1', 'bob@shop.com', '(415) 555-2671', 'Bob')) as t(id, email, mobile, first_name)";
+        cli.sync("ids", "model", "select id, first_name from " + contacts, "identifier", "external_id",
+                "identifierColumn", "id", "properties", "first_name=first_name", "lists", "Ids");
+        cli.sync("emails", "model", "select email, first_name from " + contacts, "identifier", "email",
+                "identifierColumn", "email", "properties", "first_name=first_name", "lists", "Emails");
+        cli.sync("phones", "model", "select mobile, first_name from " + contacts, "identifier", "phone_number",
+                "identifierColumn", "mobile", "properties", "first_name=first_name", "lists", "Phones",
+                "phoneRegion", "US");
+
+        assertCounts(cli.run("run", "--json", "ids"), 3, 0);
+        assertEquals("Upper", klaviyo.profileByExternalId("ABC").orElseThrow().attribute("first_name"));
+        assertCounts(cli.run("run", "--json", "emails"), 1, 2);
+        assertCounts(cli.run("run", "--json", "phones"), 1, 2);
+        assertTrue(klaviyo.profileByPhone("+16467981234").isEmpty());
+    }
+
+    private static void assertCounts(CliHarness.Result r, int sent, int invalid) throws Exception {
+        assertEquals(0, r.exitCode(), r.err());
+        com.fasterxml.jackson.databind.JsonNode run = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals(sent, run.get("sent").asInt(), run.toString());
+        assertEquals(invalid, run.get("invalid").asInt(), run.toString());
+    }
+
+    @Test
     void aDuckDbDatabaseFileIsOpenedReadOnlyAndStreams() throws Exception {
         Path db = work.resolve("warehouse.duckdb");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db); Statement s = c.createStatement()) {

@@ -108,6 +108,46 @@ class MariaDbEndToEndTest {
     }
 
     @Test
+    void duplicateIdentifiersAreDecidedOnTheKeyKlaviyoMatchesNotOnTheCollation() throws Exception {
+        mariadb.createDatabase("dups", "create table contacts (id varchar(20), email varchar(200), mobile varchar(40),"
+                        + " first_name varchar(20)) default charset utf8mb4 collate utf8mb4_general_ci",
+                "insert into contacts values ('abc', 'Ann@shop.com', '(646) 798-1234', 'Lower'),"
+                        + " ('ABC', 'ann@shop.com', '+16467981234', 'Upper'),"
+                        + " ('x1', 'bob@shop.com', '(415) 555-2671', 'Bob')");
+        try (Connection c = DriverManager.getConnection(mariadb.jdbcUrl("dups")); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(distinct id) from contacts")) {
+            assertTrue(rs.next());
+            assertEquals(2, rs.getInt(1), "the collation takes abc and ABC for one value");
+        }
+        cli.env("WAREHOUSE_JDBC_URL", mariadb.jdbcUrl("dups"));
+        cli.sync("ids", "model", "select id, first_name from contacts", "identifier", "external_id",
+                "identifierColumn", "id", "properties", "first_name=first_name", "lists", "Ids");
+        cli.sync("emails", "model", "select email, first_name from contacts", "identifier", "email",
+                "identifierColumn", "email", "properties", "first_name=first_name", "lists", "Emails");
+        cli.sync("phones", "model", "select mobile, first_name from contacts", "identifier", "phone_number",
+                "identifierColumn", "mobile", "properties", "first_name=first_name", "lists", "Phones",
+                "phoneRegion", "US");
+
+        assertCounts(cli.run("run", "--json", "ids"), 3, 0);
+        assertEquals("Lower", klaviyo.profileByExternalId("abc").orElseThrow().attribute("first_name"));
+        assertEquals("Upper", klaviyo.profileByExternalId("ABC").orElseThrow().attribute("first_name"));
+
+        assertCounts(cli.run("run", "--json", "emails"), 1, 2);
+        assertTrue(klaviyo.profileByEmail("bob@shop.com").isPresent());
+
+        assertCounts(cli.run("run", "--json", "phones"), 1, 2);
+        assertTrue(klaviyo.profileByPhone("+14155552671").isPresent());
+        assertTrue(klaviyo.profileByPhone("+16467981234").isEmpty());
+    }
+
+    private static void assertCounts(CliHarness.Result r, int sent, int invalid) throws Exception {
+        assertEquals(0, r.exitCode(), r.err());
+        com.fasterxml.jackson.databind.JsonNode run = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals(sent, run.get("sent").asInt(), run.toString());
+        assertEquals(invalid, run.get("invalid").asInt(), run.toString());
+    }
+
+    @Test
     void theModelPoolStreamsWithAPositiveFetchSizeAndRefusesWrites() throws Exception {
         mariadb.createDatabase("shop_ro", "create table customers (customer_id varchar(20), email varchar(200))",
                 "insert into customers values ('a', 'a@example.com')");

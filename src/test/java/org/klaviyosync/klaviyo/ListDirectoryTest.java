@@ -79,6 +79,48 @@ class ListDirectoryTest {
     }
 
     @Test
+    void anUnknownReferenceShapedLikeAnIdIsRejectedNeverCreated() {
+        f.transport.respond(404, Fakes.error(404, "not_found", "no list")).respond(200, page(null));
+
+        ListResolution r = lists.resolve("XyZ7k2", true);
+
+        assertFalse(r.isResolved());
+        assertTrue(r.rejection().startsWith("no list with id or name 'XyZ7k2'"), r.rejection());
+        assertEquals(2, f.transport.requests.size(), "looked up as an id and as a name, no creation");
+        assertEquals("GET", f.transport.request(1).method());
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void plainNamesAreCreatedWhenMissingEvenWithSixLetters() {
+        for (String name : new String[] {"Summer", "VIP", "SUMMER", "summer"}) {
+            Fakes g = new Fakes();
+            ListDirectory directory = new ListDirectory(g.api, Fakes.JSON,
+                    new ListCreationBudget(ListCreationBudget.KLAVIYO_DAILY_CAP, g.clock));
+            if (name.length() == 6) {
+                g.transport.respond(404, Fakes.error(404, "not_found", "no list"));
+            }
+            g.transport.respond(200, page(null)).respond(201, "{\"data\":{\"type\":\"list\",\"id\":\"NewL1d\"}}");
+
+            ListResolution r = directory.resolve(name, true);
+
+            assertTrue(r.created(), name + ": " + r.rejection());
+            assertEquals("NewL1d", r.listId());
+        }
+    }
+
+    @Test
+    void theShapeOfAListIdIsNarrow() {
+        for (String id : new String[] {"RYkk48", "Y6nRLr", "VRgFBd", "Xmpet6", "XyZ7k2"}) {
+            assertTrue(ListDirectory.looksLikeListId(id), id);
+        }
+        for (String name : new String[] {"Summer", "VIP", "SUMMER", "summer", "Promos", "ABC123", "abc123", "Xmpet",
+                "Xmpet67", "Xm-et6", "Émpet6", "Xmpét6"}) {
+            assertFalse(ListDirectory.looksLikeListId(name), name);
+        }
+    }
+
+    @Test
     void severalListsWithTheNameAreAmbiguous() {
         f.transport.respond(200, page(null, "AAAAAA", "News", "BBBBBB", "News", "CCCCCC", "news"));
 

@@ -50,6 +50,19 @@ class ContactChecksTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"+331555010001", "+15555550100", "+123456789012345"})
+    void refusesE164NumbersThatAreNotValidForTheirCountry(String phone) {
+        assertFalse(PhoneNumber.normalize(phone, null).ok(), phone);
+        assertFalse(PhoneNumber.normalize(phone, "US").ok(), phone);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+15005550006", "+33155501000", "+442079460958", "+4930901234"})
+    void acceptsValidE164Numbers(String phone) {
+        assertEquals(phone, PhoneNumber.normalize(phone, null).e164());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "+", "+1", "15005550006", "+05005550006", "+1 500 555 0006", "+1-500-555-0006",
             "(500) 555-0006", "+1234567890123456", "+1500555000x", "+１５００５５５０００６"})
     void refusesNonE164(String phone) {

@@ -53,10 +53,17 @@ class ListReferencesTest {
     }
 
     @Test
+    void emptyTextAndEmptyArraysMeanNoLists() {
+        assertEquals(List.of(), ok(""));
+        assertEquals(List.of(), ok("  "));
+        assertEquals(List.of(), ok("[]"));
+        assertEquals(List.of(), ok(null));
+    }
+
+    @Test
     void refusesWhatIsNotAnArrayOfNames() {
         assertTrue(problem("[\"a\",").contains("invalid JSON"));
         assertTrue(problem("List A").contains("invalid JSON"));
-        assertTrue(problem("").contains("invalid JSON"));
         assertTrue(problem("{\"a\":1}").contains("not an array"));
         assertTrue(problem("\"List A\"").contains("not an array"));
         assertTrue(problem("[\"a\", 1]").contains("element 1"));

@@ -176,6 +176,25 @@ class ProfilePayloadMapperTest {
     }
 
     @Test
+    void e164NumbersMustBeValidForTheirCountryAndTheReasonNamesTheColumn() throws Exception {
+        ProfilePayloadMapper mappedPhone = mapper(Identifier.EXTERNAL_ID, "id", specific("phone_number", "mobile"),
+                null, List.of());
+        MappedRow mapped = invalid(mappedPhone, row("id", "1", "mobile", "+331555010001"));
+        assertEquals("phone_number", mapped.problem().field());
+        assertTrue(mapped.problem().reason().contains("column 'mobile'")
+                && mapped.problem().reason().contains("not a valid phone number for region FR"), mapped.problem().reason());
+        assertTrue(mappedPhone.map(row("id", "1", "mobile", "+33155501000")).valid());
+    }
+
+    @Test
+    void emailsAreSentLowerCasedAndAnEmailIdentifierIsTheRowKeyLowerCased() throws Exception {
+        ProfilePayloadMapper byEmail = mapper(Identifier.EMAIL, "email", specific(), null, List.of());
+        MappedRow mapped = byEmail.map(row("email", " Ann@Shop.com "));
+        assertEquals("ann@shop.com", mapped.identifierValue());
+        assertEquals("{\"type\":\"profile\",\"attributes\":{\"email\":\"ann@shop.com\"}}", json(mapped));
+    }
+
+    @Test
     void mappedColumnMissingFromRow() {
         Map<String, Object> row = crmRow();
         row.remove("ltv");

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 /** Klaviyo-shaped ids: 26-character ULIDs (Crockford base32, upper case) and 6-character list ids. */
 final class Ids {
 
+    static final Pattern LIST_ID = Pattern.compile("^[A-Z](?=.*[a-z])(?=.*[0-9])[A-Za-z0-9]{5}$");
     static final Pattern ULID = Pattern.compile("^[0-7][0-9A-HJKMNP-TV-Z]{25}$");
 
     private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
@@ -37,11 +38,17 @@ final class Ids {
         return new String(out);
     }
 
+    /** Shaped like Klaviyo's list ids (RYkk48, Y6nRLr): an upper-case letter first, a lower-case one, a digit. */
     synchronized String listId() {
         char[] out = new char[6];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ALNUM[random.nextInt(ALNUM.length)];
-        }
-        return new String(out);
+        String id;
+        do {
+            out[0] = ALNUM[random.nextInt(26)];
+            for (int i = 1; i < out.length; i++) {
+                out[i] = ALNUM[random.nextInt(ALNUM.length)];
+            }
+            id = new String(out);
+        } while (!LIST_ID.matcher(id).matches());
+        return id;
     }
 }

@@ -247,6 +247,13 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
     }
 
+    /** Deletes a list, as an operator does in Klaviyo's app; its id then answers 404. */
+    public void deleteList(String id) {
+        synchronized (lock) {
+            lists.delete(id);
+        }
+    }
+
     /** Snapshots of all profiles, oldest first. */
     public List<StandInProfile> profiles() {
         synchronized (lock) {

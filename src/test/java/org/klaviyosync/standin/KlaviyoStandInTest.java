@@ -214,12 +214,12 @@ class KlaviyoStandInTest {
     @Test
     void identifiersOfTwoProfilesAre409DuplicateProfile() throws Exception {
         send(api("POST", "/api/profile-import", profileBody("a@example.com", null, null).toString()));
-        send(api("POST", "/api/profile-import", profileBody(null, "+4712345678", null).toString()));
+        send(api("POST", "/api/profile-import", profileBody(null, "+4741234567", null).toString()));
         String a = standIn.profileByEmail("a@example.com").orElseThrow().id();
-        String b = standIn.profileByPhone("+4712345678").orElseThrow().id();
+        String b = standIn.profileByPhone("+4741234567").orElseThrow().id();
 
         HttpResponse<String> conflict = send(api("POST", "/api/profile-import",
-                profileBody("a@example.com", "+4712345678", null).toString()));
+                profileBody("a@example.com", "+4741234567", null).toString()));
         JsonNode error = assertError(conflict, 409, "duplicate_profile");
         String duplicate = error.at("/meta/duplicate_profile_id").asText();
         assertTrue(Set.of(a, b).contains(duplicate), duplicate);

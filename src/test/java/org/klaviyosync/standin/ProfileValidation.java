@@ -106,6 +106,9 @@ final class ProfileValidation {
                 if (!isE164(phone)) {
                     errors.add(JsonApiErrors.invalidAt(prefix + "/attributes/phone_number",
                             "Invalid phone number '" + phone + "'; phone numbers must be in E.164 format."));
+                } else if (!isValidNumber(phone)) {
+                    errors.add(JsonApiErrors.invalidAt(prefix + "/attributes/phone_number",
+                            "Invalid phone number '" + phone + "'; it is not a valid number for its country."));
                 }
             }
             if (attributes.get("external_id") instanceof String external) {
@@ -268,6 +271,16 @@ final class ProfileValidation {
         Object pi = meta.get("patch_identifiers");
         if (pi != null && !(pi instanceof Map)) {
             errors.add(JsonApiErrors.invalidAt(p + "/patch_identifiers", "'patch_identifiers' must be an object."));
+        }
+    }
+
+    /** Klaviyo checks E.164 numbers with libphonenumber: the shape alone is not enough. */
+    static boolean isValidNumber(String e164) {
+        com.google.i18n.phonenumbers.PhoneNumberUtil util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        try {
+            return util.isValidNumber(util.parse(e164, null));
+        } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+            return false;
         }
     }
 }

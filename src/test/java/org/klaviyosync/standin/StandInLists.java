@@ -95,6 +95,10 @@ final class StandInLists {
         return byId.get(id);
     }
 
+    void delete(String id) {
+        byId.remove(id);
+    }
+
     Collection<ListRecord> all() {
         return byId.values();
     }
