@@ -69,6 +69,7 @@ import org.klaviyosync.settings.Settings;
 import org.klaviyosync.state.FingerprintStore;
 import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
+import org.klaviyosync.warehouse.ConnectionFailure;
 import org.klaviyosync.warehouse.DemoCustomers;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 import org.klaviyosync.warehouse.EmbeddedWarehouse;
@@ -164,9 +165,9 @@ public final class SyncApplication implements AutoCloseable {
             try {
                 problems.addAll(check.check(sync, check.columnsOf(sync)));
             } catch (SQLException e) {
-                if (isConnectionProblem(e)) {
-                    String note = "could not check the columns of sync '" + sync.syncId() + "': the warehouse ("
-                            + connections.describeWarehouse() + ") did not answer: " + e.getMessage();
+                if (ConnectionFailure.is(e)) {
+                    String note = "could not check the columns of sync '" + sync.syncId() + "': could not connect to"
+                            + " the warehouse (" + connections.describeWarehouse() + "): " + ConnectionFailure.reason(e);
                     LOG.warn(note);
                     columnCheckNotes.add(note);
                     // the warehouse is not answering: the other models cannot be checked either, but the
@@ -179,11 +180,6 @@ public final class SyncApplication implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
-    }
-
-    static boolean isConnectionProblem(SQLException e) {
-        String state = e.getSQLState();
-        return state == null || state.startsWith("08") || state.startsWith("28") || state.startsWith("3D");
     }
 
     /** Starts Camel with the routes and beans; in service mode the Quartz schedules start firing. */
