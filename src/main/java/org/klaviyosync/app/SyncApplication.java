@@ -67,6 +67,7 @@ import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.settings.ConfigurationException;
 import org.klaviyosync.settings.Settings;
 import org.klaviyosync.state.FingerprintStore;
+import org.klaviyosync.state.HistoryRetention;
 import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
 import org.klaviyosync.warehouse.ConnectionFailure;
@@ -109,6 +110,7 @@ public final class SyncApplication implements AutoCloseable {
     private RunProgressLogger progress;
     private final List<ObjectName> mbeans = new ArrayList<>();
     private ClusterSettings cluster;
+    private HistoryRetention retention;
 
     private SyncApplication(Settings settings, Path root, Mode mode, Map<String, SyncDefinition> syncs) {
         this.settings = settings;
@@ -132,11 +134,8 @@ public final class SyncApplication implements AutoCloseable {
             app.cluster = ClusterSettings.from(settings);
             app.store = new StateStore(app.connections.state());
             app.store.migrate();
-            int retentionDays = settings.getInt("state.retention-days", 30);
-            int purged = app.store.purgeOlderThan(Duration.ofDays(retentionDays));
-            if (purged > 0) {
-                LOG.info("Removed {} runs older than {} days from the history", purged, retentionDays);
-            }
+            app.retention = new HistoryRetention(app.store, settings.getInt("state.retention-days", 30));
+            app.retention.purge();
             return app;
         } catch (Exception e) {
             app.close();
@@ -213,6 +212,10 @@ public final class SyncApplication implements AutoCloseable {
             }
         }
         managementProperties(props);
+        // the service purges the history on a schedule too (routes/klaviyo-sync-housekeeping.yaml)
+        props.setProperty("state.purge-scheduled", Boolean.toString(mode == Mode.SERVICE));
+        props.setProperty("state.purge-interval-ms",
+                Long.toString(Duration.ofSeconds(settings.getLong("state.purge-interval-seconds", 86_400)).toMillis()));
         // the route template reads it: clustered triggers carry the fixed Camel context name
         props.setProperty("cluster.enabled", Boolean.toString(clustered()));
         props.putIfAbsent("klaviyo.revision", "2026-07-15");
@@ -255,6 +258,7 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("runFinisher", new RunFinisher(runs, deliveries));
         main.bind("deadLetterRecorder", new DeadLetterRecorder(() -> klaviyo != null && klaviyo.outage()));
         main.bind("dryRunRecorder", dryRunRecorder);
+        main.bind("historyRetention", retention);
 
         if (!dryRun) {
             Main m = main;
