@@ -212,6 +212,7 @@ public final class SyncApplication implements AutoCloseable {
             }
         }
         managementProperties(props);
+        props.setProperty("camel.main.shutdown-timeout", Long.toString(camelShutdownTimeout().toSeconds()));
         // the service purges the history on a schedule too (routes/klaviyo-sync-housekeeping.yaml)
         props.setProperty("state.purge-scheduled", Boolean.toString(mode == Mode.SERVICE));
         props.setProperty("state.purge-interval-ms",
@@ -252,8 +253,7 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("batchFlusher", new BatchFlusher());
         main.bind("modelRows", new ModelRows(settings.getInt("pipeline.chunk-rows", 1000)));
         main.bind("runFailer", new RunFailer());
-        BatchDeliveries deliveries = new BatchDeliveries(
-                Duration.ofSeconds(settings.getLong("shutdown.grace-seconds", 30)));
+        BatchDeliveries deliveries = new BatchDeliveries(shutdownGrace().multipliedBy(2).dividedBy(5));
         main.bind("batchDeliveries", deliveries);
         main.bind("runFinisher", new RunFinisher(runs, deliveries));
         main.bind("deadLetterRecorder", new DeadLetterRecorder(() -> klaviyo != null && klaviyo.outage()));
@@ -297,6 +297,30 @@ public final class SyncApplication implements AutoCloseable {
                     root.resolve(settings.get("dry-run.dir", "out/dry-run")));
         }
         LOG.info("klaviyo-sync started with {} sync(s): {}", syncs.size(), String.join(", ", syncs.keySet()));
+    }
+
+    /**
+     * Stops every active run within the shutdown grace, less what Camel's own stop may take
+     * afterwards (camel.main.shutdown-timeout): each is closed in the history, its unsettled rows
+     * deferred with {@code reason}. No run starts afterwards.
+     */
+    public void stopRuns(String reason) {
+        if (runs != null) {
+            runs.stopAll(reason, shutdownGrace().minus(camelShutdownTimeout().multipliedBy(2)));
+        }
+    }
+
+    /**
+     * SHUTDOWN_GRACE_SECONDS (25): from SIGTERM to exit, so that a container stop (30 s by
+     * default) never ends in SIGKILL.
+     */
+    private Duration shutdownGrace() {
+        return Duration.ofSeconds(Math.max(3, settings.getLong("shutdown.grace-seconds", 25)));
+    }
+
+    /** How long Camel waits for exchanges still in flight once the runs are closed: a fifth of the grace. */
+    private Duration camelShutdownTimeout() {
+        return Duration.ofSeconds(Math.max(1, shutdownGrace().toSeconds() / 5));
     }
 
     /** Whether this service shares its schedules with other instances (cluster.enabled, service mode). */
@@ -463,9 +487,7 @@ public final class SyncApplication implements AutoCloseable {
 
     @Override
     public void close() {
-        if (runs != null) {
-            runs.stopAll("the service was stopped", Duration.ofSeconds(settings.getLong("shutdown.grace-seconds", 30)));
-        }
+        stopRuns("the service was stopped");
         if (progress != null) {
             progress.close();
         }

@@ -38,6 +38,7 @@ public final class RunRegistry {
     private final Map<String, SyncLocks.Held> held = new ConcurrentHashMap<>();
     private volatile SyncLocks locks;
     private volatile String instanceId;
+    private volatile boolean stopped;
     private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
     private final FingerprintStore fingerprints;
 
@@ -134,6 +135,9 @@ public final class RunRegistry {
             throw new IllegalArgumentException("no sync named '" + syncId + "'");
         }
         synchronized (active) {
+            if (stopped) {
+                throw new SyncBusyException("the service is stopping");
+            }
             if (active.containsKey(syncId)) {
                 throw new SyncBusyException("sync '" + syncId + "' is already running (run "
                         + active.get(syncId).runId() + ")");
@@ -220,14 +224,17 @@ public final class RunRegistry {
     }
 
     /**
-     * Asks every active run to stop (the rows read so far are settled, the rest left for a later
-     * run) and waits up to {@code grace} for them to end.
+     * Starts no more runs and asks every active run to stop: the rows Klaviyo acknowledged are
+     * settled, the rest deferred (a later run sends them), without waiting for unfinished jobs.
+     * A run that has not ended within {@code grace} (a call to Klaviyo that hangs) is closed from
+     * here, its rows still in flight deferred, so no run is left {@code running}.
      */
     public void stopAll(String reason, Duration grace) {
+        stopped = true;
         if (active.isEmpty()) {
             return;
         }
-        active.values().forEach(run -> run.fail(reason));
+        active.values().forEach(run -> run.stop(reason));
         LOG.info("Waiting up to {} s for {} active run(s) to stop", grace.toSeconds(), active.size());
         long deadline = System.nanoTime() + grace.toNanos();
         while (!active.isEmpty() && System.nanoTime() < deadline) {
@@ -235,11 +242,18 @@ public final class RunRegistry {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
-        if (!active.isEmpty()) {
-            LOG.warn("{} run(s) did not stop within {} s: {}", active.size(), grace.toSeconds(), active.keySet());
+        for (SyncRun run : List.copyOf(active.values())) {
+            LOG.warn("Sync '{}' run {} did not stop within {} s; closing it with its unsettled rows deferred",
+                    run.syncId(), run.runId(), grace.toSeconds());
+            run.deferInFlight("not sent: the run was stopped before Klaviyo answered: " + reason);
+            try {
+                close(run);
+            } catch (SQLException | RuntimeException e) {
+                LOG.error("Sync '{}' run {} could not be closed: {}", run.syncId(), run.runId(), e.getMessage());
+            }
         }
     }
 
@@ -253,7 +267,17 @@ public final class RunRegistry {
         store.recordRows(run.runId(), run.syncId(), run.drainResults());
     }
 
+    /** Stores the run's end in the history, once: a run closed already gives its summary again. */
     public RunSummary close(SyncRun run) throws SQLException {
+        synchronized (run) {
+            if (run.summary() == null) {
+                run.closedAs(store(run));
+            }
+            return run.summary();
+        }
+    }
+
+    private RunSummary store(SyncRun run) throws SQLException {
         try {
             RunCounts c = run.counts();
             String error = run.failure();
