@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.klaviyosync.config.SyncDefinition;
@@ -39,6 +42,7 @@ public final class RunRegistry {
     private volatile SyncLocks locks;
     private volatile String instanceId;
     private volatile boolean stopped;
+    private volatile ScheduledExecutorService lockWatch;
     private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
     private final FingerprintStore fingerprints;
 
@@ -82,8 +86,41 @@ public final class RunRegistry {
      * never runs twice at once even across instances; {@code instanceId} is stored with each run.
      */
     public void useLocks(SyncLocks locks, String instanceId) {
+        useLocks(locks, instanceId, Duration.ofSeconds(1));
+    }
+
+    /**
+     * As above; every {@code checkInterval} each held lock is checked, and a run whose lock was
+     * lost (its connection is gone, so another instance may start the same sync) is stopped at
+     * once: what Klaviyo acknowledged is settled, the rest deferred.
+     */
+    public void useLocks(SyncLocks locks, String instanceId, Duration checkInterval) {
         this.locks = locks;
         this.instanceId = instanceId;
+        ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "klaviyo-sync-lock-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watch.scheduleWithFixedDelay(this::stopRunsThatLostTheirLock, checkInterval.toMillis(),
+                checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+        lockWatch = watch;
+    }
+
+    private void stopRunsThatLostTheirLock() {
+        held.forEach((syncId, lock) -> {
+            SyncRun run = active.get(syncId);
+            if (run == null || run.stopping()) {
+                return;
+            }
+            String lost = lock.lost();
+            if (lost != null) {
+                String reason = "the run lost its lock (" + lost + "), so another instance could start the same"
+                        + " sync: stopped, unsettled rows deferred";
+                LOG.error("Sync '{}' run {}: {}", syncId, run.runId(), reason);
+                run.stop(reason);
+            }
+        });
     }
 
     /**
@@ -231,6 +268,9 @@ public final class RunRegistry {
      */
     public void stopAll(String reason, Duration grace) {
         stopped = true;
+        if (lockWatch != null) {
+            lockWatch.shutdownNow();
+        }
         if (active.isEmpty()) {
             return;
         }
