@@ -133,7 +133,15 @@ public final class SyncApplication implements AutoCloseable {
             app.checkModelColumns();
             app.cluster = ClusterSettings.from(settings);
             app.store = new StateStore(app.connections.state());
-            app.store.migrate();
+            try {
+                app.store.migrate();
+            } catch (SQLException e) {
+                if (!ConnectionFailure.is(e)) {
+                    throw e;
+                }
+                throw new SQLException("could not connect to the bookkeeping database ("
+                        + app.connections.describeState() + "): " + ConnectionFailure.reason(e), e.getSQLState(), e);
+            }
             app.retention = new HistoryRetention(app.store, settings.getInt("state.retention-days", 30));
             app.retention.purge();
             return app;

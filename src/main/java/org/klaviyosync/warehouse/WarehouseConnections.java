@@ -158,6 +158,11 @@ public final class WarehouseConnections implements AutoCloseable {
         return warehouseUrl.replaceAll("[?;].*", "");
     }
 
+    /** The bookkeeping database's URL without credentials or options, safe to show. */
+    public String describeState() {
+        return state.getJdbcUrl().replaceAll("[?;].*", "");
+    }
+
     @Override
     public void close() {
         models.close();

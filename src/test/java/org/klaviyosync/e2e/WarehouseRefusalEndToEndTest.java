@@ -131,6 +131,20 @@ class WarehouseRefusalEndToEndTest {
         }
     }
 
+    @Test
+    void bookkeepingInTheRefusingWarehouseStopsTheCommandWithinSecondsSayingWhy() throws Exception {
+        try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
+            CliHarness cli = cli(klaviyo, warehouseUrl(), "wrong-password").env("STATE_JDBC_URL", null);
+            long started = System.nanoTime();
+            CliHarness.Result run = cli.run("run", "--json", "members");
+            long runMs = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("error: could not connect to the bookkeeping database (" + warehouseUrl()
+                    + "): password authentication failed for user \"" + USER + "\""), run.err());
+            assertTrue(runMs < 5000, "run --json took " + runMs + " ms to say so");
+        }
+    }
+
     private void assertRefusalReported(String url, String password, String reason) throws Exception {
         try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
             // the same check against a warehouse that lets the user in: what Camel's start-up and the Klaviyo
