@@ -319,6 +319,27 @@ public final class SyncApplication implements AutoCloseable {
     }
 
     /**
+     * {@link #close()} bounded by the shutdown grace (less two seconds for the JVM to exit): once the
+     * runs are closed, a Camel or a pool that will not stop in time (a thread stuck in a call) is
+     * left to the process's exit rather than waited for past the grace.
+     */
+    public void closeWithinGrace() {
+        long deadline = System.nanoTime() + shutdownGrace().minusSeconds(2).toNanos();
+        Thread closing = new Thread(this::close, "klaviyo-sync-close");
+        closing.setDaemon(true);
+        closing.start();
+        try {
+            closing.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closing.isAlive()) {
+            LOG.warn("Camel and the connection pools did not stop within the {} s grace; exiting anyway (every run"
+                    + " is closed)", shutdownGrace().toSeconds());
+        }
+    }
+
+    /**
      * SHUTDOWN_GRACE_SECONDS (25): from SIGTERM to exit, so that a container stop (30 s by
      * default) never ends in SIGKILL.
      */

@@ -118,7 +118,7 @@ public final class Cli {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping: in-flight runs finish or defer their rows");
-            app.close();
+            app.closeWithinGrace();
             stopped.countDown();
         }, "klaviyo-sync-shutdown"));
         app.syncs().values().forEach(s -> LOG.info("Sync '{}': {}", s.syncId(),

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +20,8 @@ import org.klaviyosync.standin.KlaviyoStandIn;
 import org.klaviyosync.standin.StandInProfile;
 
 /**
- * SIGTERM to the service while its run waits on bulk jobs that Klaviyo takes minutes to finish:
- * the process exits within SHUTDOWN_GRACE_SECONDS (25 s by default, under a container's 30 s
+ * SIGTERM to the service (or to {@code run}) while its run waits on bulk jobs that Klaviyo takes
+ * minutes to finish: the process exits within SHUTDOWN_GRACE_SECONDS (25 s by default, under a container's 30 s
  * stop timeout), the run is closed with reconciling counts, its unsettled rows are deferred with
  * the reason, what Klaviyo acknowledged is stored, and the next run sends the rest.
  */
@@ -34,6 +35,27 @@ class ServiceShutdownEndToEndTest {
 
     @Test
     void sigtermEndsTheRunWithinTheGraceWhileJobsAreStillProcessing() throws Exception {
+        sigtermMidRun("the service was stopped");
+    }
+
+    @Test
+    void sigtermToTheRunCommandEndsItsRunTheSameWay() throws Exception {
+        sigtermMidRun("the process was stopped", "run", "members");
+    }
+
+    @Test
+    void aRunStuckInACallToKlaviyoIsClosedWithinTheGraceAnyway() throws Exception {
+        hangingJobReads = true;
+        sigtermMidRun("the service was stopped");
+    }
+
+    private boolean hangingJobReads;
+
+    /**
+     * SIGTERM to klaviyo-sync started with {@code args} while its run waits on jobs that do not
+     * complete (or, with {@link #hangingJobReads}, on reads of them that get no answer for 40 s).
+     */
+    private void sigtermMidRun(String reason, String... args) throws Exception {
         TestWarehouse warehouse = TestWarehouse.fresh();
         warehouse.execute("create table members (id text, email text, score int)",
                 "insert into members select 'm-' || g, 'member' || g || '@example.com', g from generate_series(1, "
@@ -51,7 +73,7 @@ class ServiceShutdownEndToEndTest {
             Map<String, String> env = new HashMap<>(cli.env());
             env.put("MANAGEMENT_ENABLED", "false");
             Path log = work.resolve("service.log");
-            Process service = ChildProcess.start("org.klaviyosync.KlaviyoSync", "256m", env, log);
+            Process service = ChildProcess.start("org.klaviyosync.KlaviyoSync", "256m", env, log, args);
             long stoppedInMs;
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -61,6 +83,10 @@ class ServiceShutdownEndToEndTest {
                 assertTrue(fingerprints(warehouse) >= 300, "the run got going; log: " + Files.readString(log));
                 // from now on Klaviyo takes its time: no job completes while the service stops
                 klaviyo.setJobPollsUntilComplete(1_000_000);
+                if (hangingJobReads) {
+                    klaviyo.faults().onlyForPathsStartingWith("/api/profile-bulk-import-jobs/")
+                            .delay(Duration.ofSeconds(40));
+                }
                 Thread.sleep(2000);
                 assertEquals("running", runs(warehouse, "status"), "the run waits on its jobs");
 
@@ -72,7 +98,8 @@ class ServiceShutdownEndToEndTest {
             } finally {
                 service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
-            System.out.printf("SIGTERM to exit: %d ms%n", stoppedInMs);
+            System.out.printf("SIGTERM to exit (%s): %d ms%n", args.length == 0 ? "service" : String.join(" ", args),
+                    stoppedInMs);
 
             try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement()) {
                 long read;
@@ -83,7 +110,7 @@ class ServiceShutdownEndToEndTest {
                     assertTrue(rs.next());
                     assertEquals(1, rs.getLong(9), "one run");
                     assertEquals("failed", rs.getString(1), "the run is closed, not left running");
-                    assertEquals("the service was stopped", rs.getString(2));
+                    assertEquals(reason, rs.getString(2));
                     read = rs.getLong(3);
                     sent = rs.getLong(4);
                     deferred = rs.getLong(8);
@@ -93,17 +120,19 @@ class ServiceShutdownEndToEndTest {
                 }
                 assertEquals(sent, fingerprints(warehouse), "the acknowledged rows' fingerprints are stored");
                 try (ResultSet rs = s.executeQuery("select count(*), count(*) filter (where reason like"
-                        + " '%the service was stopped%') from klaviyo_sync.row_results where outcome = 'deferred'")) {
+                        + " '%" + reason + "%') from klaviyo_sync.row_results where outcome = 'deferred'")) {
                     rs.next();
                     assertEquals(deferred, rs.getLong(1), "every deferred row is recorded");
                     assertEquals(deferred, rs.getLong(2), "with the reason");
                 }
                 try (ResultSet rs = s.executeQuery("select reason from klaviyo_sync.row_results where reason like"
-                        + " 'bulk job % when the run stopped%' limit 1")) {
+                        + (hangingJobReads ? " 'not sent: the run was stopped before Klaviyo answered: %'"
+                                : " 'bulk job % when the run stopped%'") + " limit 1")) {
                     assertTrue(rs.next(), "rows of jobs Klaviyo had not finished are deferred as such");
                 }
             }
 
+            klaviyo.faults().clear();
             klaviyo.setJobPollsUntilComplete(2);
             long acknowledged = fingerprints(warehouse);
             CliHarness.Result next = cli.env("KLAVIYO_BATCH_MAX_PROFILES", null).run("run", "--json", "members");
