@@ -114,6 +114,11 @@ public final class RunRegistry {
                 return;
             }
             String lost = lock.lost();
+            synchronized (active) {
+                if (held.get(syncId) != lock || active.get(syncId) != run) {
+                    return; // the run ended and released its lock meanwhile
+                }
+            }
             if (lost != null) {
                 String reason = "the run lost its lock (" + lost + "), so another instance could start the same"
                         + " sync: stopped, unsettled rows deferred";
