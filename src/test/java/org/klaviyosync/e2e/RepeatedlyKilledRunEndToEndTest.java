@@ -68,7 +68,7 @@ class RepeatedlyKilledRunEndToEndTest {
                 }
                 // a random moment of the run, by its progress whatever the machine's speed: as it starts, or
                 // once Klaviyo acknowledged some random share of the model, plus a random few milliseconds
-                long target = random.nextInt(4) == 0 ? 0 : random.nextInt(ROWS * 3 / 4);
+                long target = random.nextInt(4) == 0 ? 0 : random.nextInt(ROWS / 3);
                 while (acknowledgedInLastRun(warehouse) < target && run.isAlive() && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
