@@ -67,8 +67,10 @@ import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.settings.ConfigurationException;
 import org.klaviyosync.settings.Settings;
 import org.klaviyosync.state.FingerprintStore;
+import org.klaviyosync.state.HistoryRetention;
 import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
+import org.klaviyosync.warehouse.ConnectionFailure;
 import org.klaviyosync.warehouse.DemoCustomers;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 import org.klaviyosync.warehouse.EmbeddedWarehouse;
@@ -108,6 +110,7 @@ public final class SyncApplication implements AutoCloseable {
     private RunProgressLogger progress;
     private final List<ObjectName> mbeans = new ArrayList<>();
     private ClusterSettings cluster;
+    private HistoryRetention retention;
 
     private SyncApplication(Settings settings, Path root, Mode mode, Map<String, SyncDefinition> syncs) {
         this.settings = settings;
@@ -130,12 +133,17 @@ public final class SyncApplication implements AutoCloseable {
             app.checkModelColumns();
             app.cluster = ClusterSettings.from(settings);
             app.store = new StateStore(app.connections.state());
-            app.store.migrate();
-            int retentionDays = settings.getInt("state.retention-days", 30);
-            int purged = app.store.purgeOlderThan(Duration.ofDays(retentionDays));
-            if (purged > 0) {
-                LOG.info("Removed {} runs older than {} days from the history", purged, retentionDays);
+            try {
+                app.store.migrate();
+            } catch (SQLException e) {
+                if (!ConnectionFailure.is(e)) {
+                    throw e;
+                }
+                throw new SQLException("could not connect to the bookkeeping database ("
+                        + app.connections.describeState() + "): " + ConnectionFailure.reason(e), e.getSQLState(), e);
             }
+            app.retention = new HistoryRetention(app.store, settings.getInt("state.retention-days", 30));
+            app.retention.purge();
             return app;
         } catch (Exception e) {
             app.close();
@@ -164,9 +172,9 @@ public final class SyncApplication implements AutoCloseable {
             try {
                 problems.addAll(check.check(sync, check.columnsOf(sync)));
             } catch (SQLException e) {
-                if (isConnectionProblem(e)) {
-                    String note = "could not check the columns of sync '" + sync.syncId() + "': the warehouse ("
-                            + connections.describeWarehouse() + ") did not answer: " + e.getMessage();
+                if (ConnectionFailure.is(e)) {
+                    String note = "could not check the columns of sync '" + sync.syncId() + "': could not connect to"
+                            + " the warehouse (" + connections.describeWarehouse() + "): " + ConnectionFailure.reason(e);
                     LOG.warn(note);
                     columnCheckNotes.add(note);
                     // the warehouse is not answering: the other models cannot be checked either, but the
@@ -179,11 +187,6 @@ public final class SyncApplication implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
-    }
-
-    static boolean isConnectionProblem(SQLException e) {
-        String state = e.getSQLState();
-        return state == null || state.startsWith("08") || state.startsWith("28") || state.startsWith("3D");
     }
 
     /** Starts Camel with the routes and beans; in service mode the Quartz schedules start firing. */
@@ -217,6 +220,11 @@ public final class SyncApplication implements AutoCloseable {
             }
         }
         managementProperties(props);
+        props.setProperty("camel.main.shutdown-timeout", Long.toString(camelShutdownTimeout().toSeconds()));
+        // the service purges the history on a schedule too (routes/klaviyo-sync-housekeeping.yaml)
+        props.setProperty("state.purge-scheduled", Boolean.toString(mode == Mode.SERVICE));
+        props.setProperty("state.purge-interval-ms",
+                Long.toString(Duration.ofSeconds(settings.getLong("state.purge-interval-seconds", 86_400)).toMillis()));
         // the route template reads it: clustered triggers carry the fixed Camel context name
         props.setProperty("cluster.enabled", Boolean.toString(clustered()));
         props.putIfAbsent("klaviyo.revision", "2026-07-15");
@@ -253,12 +261,12 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("batchFlusher", new BatchFlusher());
         main.bind("modelRows", new ModelRows(settings.getInt("pipeline.chunk-rows", 1000)));
         main.bind("runFailer", new RunFailer());
-        BatchDeliveries deliveries = new BatchDeliveries(
-                Duration.ofSeconds(settings.getLong("shutdown.grace-seconds", 30)));
+        BatchDeliveries deliveries = new BatchDeliveries(shutdownGrace().multipliedBy(2).dividedBy(5));
         main.bind("batchDeliveries", deliveries);
         main.bind("runFinisher", new RunFinisher(runs, deliveries));
         main.bind("deadLetterRecorder", new DeadLetterRecorder(() -> klaviyo != null && klaviyo.outage()));
         main.bind("dryRunRecorder", dryRunRecorder);
+        main.bind("historyRetention", retention);
 
         if (!dryRun) {
             Main m = main;
@@ -297,6 +305,51 @@ public final class SyncApplication implements AutoCloseable {
                     root.resolve(settings.get("dry-run.dir", "out/dry-run")));
         }
         LOG.info("klaviyo-sync started with {} sync(s): {}", syncs.size(), String.join(", ", syncs.keySet()));
+    }
+
+    /**
+     * Stops every active run within the shutdown grace, less what Camel's own stop may take
+     * afterwards (camel.main.shutdown-timeout): each is closed in the history, its unsettled rows
+     * deferred with {@code reason}. No run starts afterwards.
+     */
+    public void stopRuns(String reason) {
+        if (runs != null) {
+            runs.stopAll(reason, shutdownGrace().minus(camelShutdownTimeout().multipliedBy(2)));
+        }
+    }
+
+    /**
+     * {@link #close()} bounded by the shutdown grace (less two seconds for the JVM to exit): once the
+     * runs are closed, a Camel or a pool that will not stop in time (a thread stuck in a call) is
+     * left to the process's exit rather than waited for past the grace.
+     */
+    public void closeWithinGrace() {
+        long deadline = System.nanoTime() + shutdownGrace().minusSeconds(2).toNanos();
+        Thread closing = new Thread(this::close, "klaviyo-sync-close");
+        closing.setDaemon(true);
+        closing.start();
+        try {
+            closing.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closing.isAlive()) {
+            LOG.warn("Camel and the connection pools did not stop within the {} s grace; exiting anyway (every run"
+                    + " is closed)", shutdownGrace().toSeconds());
+        }
+    }
+
+    /**
+     * SHUTDOWN_GRACE_SECONDS (25): from SIGTERM to exit, so that a container stop (30 s by
+     * default) never ends in SIGKILL.
+     */
+    private Duration shutdownGrace() {
+        return Duration.ofSeconds(Math.max(3, settings.getLong("shutdown.grace-seconds", 25)));
+    }
+
+    /** How long Camel waits for exchanges still in flight once the runs are closed: a fifth of the grace. */
+    private Duration camelShutdownTimeout() {
+        return Duration.ofSeconds(Math.max(1, shutdownGrace().toSeconds() / 5));
     }
 
     /** Whether this service shares its schedules with other instances (cluster.enabled, service mode). */
@@ -463,9 +516,7 @@ public final class SyncApplication implements AutoCloseable {
 
     @Override
     public void close() {
-        if (runs != null) {
-            runs.stopAll("the service was stopped", Duration.ofSeconds(settings.getLong("shutdown.grace-seconds", 30)));
-        }
+        stopRuns("the service was stopped");
         if (progress != null) {
             progress.close();
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.KeyCheck;
+import org.klaviyosync.warehouse.ConnectionFailure;
 import org.klaviyosync.warehouse.ModelColumns;
 import org.quartz.CronExpression;
 
@@ -51,7 +52,8 @@ final class CheckCommand {
                 out.println("  Warehouse:    OK, the model returns " + cols.size() + " columns: " + String.join(", ", cols));
             } catch (SQLException e) {
                 ok = false;
-                out.println("  Warehouse:    FAILED: " + e.getMessage().replace('\n', ' '));
+                out.println("  Warehouse:    FAILED: " + (ConnectionFailure.is(e)
+                        ? "could not connect: " + ConnectionFailure.reason(e) : e.getMessage().replace('\n', ' ')));
             }
             out.println();
         }

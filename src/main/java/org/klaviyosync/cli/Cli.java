@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.settings.ConfigurationException;
@@ -66,10 +67,12 @@ public final class Cli {
                 }
                 default -> app.start();
             }
+            SyncApplication started = app;
             return switch (cl.command()) {
-                case "run" -> new RunCommand(app, json).execute(cl.arguments(), cl.full(), cl.json(), out, err);
-                case "replay" -> new ReplayCommand(app, json).execute(cl.arguments().get(0), cl.runId(), cl.json(),
-                        out, err);
+                case "run" -> whileStoppable(app, () -> new RunCommand(started, json).execute(cl.arguments(), cl.full(),
+                        cl.json(), out, err));
+                case "replay" -> whileStoppable(app, () -> new ReplayCommand(started, json).execute(cl.arguments().get(0),
+                        cl.runId(), cl.json(), out, err));
                 case "preview" -> new PreviewCommand(app, json).execute(cl.arguments().get(0), cl.limit().orElse(10),
                         cl.json(), out, err);
                 case "check" -> new CheckCommand(app).execute(out);
@@ -92,12 +95,30 @@ public final class Cli {
         }
     }
 
+    /**
+     * Runs a command that runs syncs; SIGTERM or Ctrl-C meanwhile stop its run as in the service (the
+     * run is closed, its unsettled rows deferred) before the process exits.
+     */
+    private static int whileStoppable(SyncApplication app, Callable<Integer> command) throws Exception {
+        Thread stop = new Thread(() -> app.stopRuns("the process was stopped"), "klaviyo-sync-stop-runs");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            return command.call();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException exiting) {
+                // the process is already stopping: the hook runs
+            }
+        }
+    }
+
     /** Service mode: the schedules fire until SIGTERM or Ctrl-C, which stops Camel gracefully. */
     private int serve(SyncApplication app) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping: in-flight runs finish or defer their rows");
-            app.close();
+            app.closeWithinGrace();
             stopped.countDown();
         }, "klaviyo-sync-shutdown"));
         app.syncs().values().forEach(s -> LOG.info("Sync '{}': {}", s.syncId(),

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -141,6 +142,15 @@ public final class BulkImportJobs {
      * has passed. For a complete job with failures, its import errors are fetched too.
      */
     public JobOutcome awaitCompletion(String jobId, Duration pollInterval, Duration timeout) {
+        return awaitCompletion(jobId, pollInterval, timeout, () -> false);
+    }
+
+    /**
+     * As above, but gives up (an outcome that timed out) as soon as {@code stopWaiting} says so,
+     * after at most one more poll: a run that is stopping does not wait for Klaviyo.
+     */
+    public JobOutcome awaitCompletion(String jobId, Duration pollInterval, Duration timeout,
+            BooleanSupplier stopWaiting) {
         Clock clock = api.retryPolicy().clock();
         Instant deadline = clock.instant().plus(timeout);
         while (true) {
@@ -148,7 +158,7 @@ public final class BulkImportJobs {
             if (state.isFinished()) {
                 return finished(jobId, state);
             }
-            if (!clock.instant().plus(pollInterval).isBefore(deadline)) {
+            if (stopWaiting.getAsBoolean() || !clock.instant().plus(pollInterval).isBefore(deadline)) {
                 return new JobOutcome(state, List.of(), true);
             }
             api.pause(pollInterval);

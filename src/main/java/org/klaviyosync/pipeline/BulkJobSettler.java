@@ -149,10 +149,15 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
     private void settle(SyncRun run, SyncRun.PendingJob job) throws Exception {
         JobOutcome outcome;
         try {
-            outcome = jobs.awaitCompletion(job.jobId(), pollInterval, timeout);
+            outcome = jobs.awaitCompletion(job.jobId(), pollInterval, timeout, run::stopping);
         } catch (Exception e) {
             run.partsDeferred(job.rowKeys(), "bulk job " + job.jobId() + " outcome unknown: " + e.getMessage());
             throw e;
+        }
+        if (outcome.timedOut() && run.stopping()) {
+            run.partsDeferred(job.rowKeys(), "bulk job " + job.jobId() + " was still " + outcome.state().status()
+                    + " when the run stopped (" + run.failure() + "); sent again by the next run");
+            return;
         }
         apply(run, job, outcome);
     }

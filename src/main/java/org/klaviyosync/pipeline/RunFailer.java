@@ -3,6 +3,7 @@ package org.klaviyosync.pipeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.run.SyncBusyException;
+import org.klaviyosync.warehouse.ConnectionFailure;
 import org.klaviyosync.run.SyncRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,9 @@ public final class RunFailer implements Processor {
             root = root.getCause();
         }
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ConnectionFailure.is(sql)) {
+                return "could not connect to the warehouse: " + ConnectionFailure.reason(sql);
+            }
             if (t instanceof java.sql.SQLException sql) {
                 return "the model failed in the warehouse: "
                         + org.klaviyosync.warehouse.ModelErrors.describe(null, sql, 0);

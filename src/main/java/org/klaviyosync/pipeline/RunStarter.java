@@ -1,11 +1,13 @@
 package org.klaviyosync.pipeline;
 
+import java.sql.SQLException;
 import java.util.Date;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.run.SyncRun;
+import org.klaviyosync.warehouse.ConnectionFailure;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 
 /**
@@ -39,6 +41,10 @@ public final class RunStarter implements Processor {
         if (duplicates != null) {
             try {
                 sql = duplicates.wrap(sql, run.sync().identifierColumn(), DuplicateIdentifiers.keyOf(run.sync()));
+            } catch (SQLException e) {
+                run.fail(ConnectionFailure.is(e) ? "could not connect to the warehouse: " + ConnectionFailure.reason(e)
+                        : "the model could not be prepared: " + e.getMessage());
+                throw e;
             } catch (Exception e) {
                 run.fail("the model could not be prepared: " + e.getMessage());
                 throw e;

@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.klaviyosync.config.SyncDefinition;
@@ -38,6 +41,8 @@ public final class RunRegistry {
     private final Map<String, SyncLocks.Held> held = new ConcurrentHashMap<>();
     private volatile SyncLocks locks;
     private volatile String instanceId;
+    private volatile boolean stopped;
+    private volatile ScheduledExecutorService lockWatch;
     private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
     private final FingerprintStore fingerprints;
 
@@ -81,8 +86,46 @@ public final class RunRegistry {
      * never runs twice at once even across instances; {@code instanceId} is stored with each run.
      */
     public void useLocks(SyncLocks locks, String instanceId) {
+        useLocks(locks, instanceId, Duration.ofSeconds(1));
+    }
+
+    /**
+     * As above; every {@code checkInterval} each held lock is checked, and a run whose lock was
+     * lost (its connection is gone, so another instance may start the same sync) is stopped at
+     * once: what Klaviyo acknowledged is settled, the rest deferred.
+     */
+    public void useLocks(SyncLocks locks, String instanceId, Duration checkInterval) {
         this.locks = locks;
         this.instanceId = instanceId;
+        ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "klaviyo-sync-lock-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watch.scheduleWithFixedDelay(this::stopRunsThatLostTheirLock, checkInterval.toMillis(),
+                checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+        lockWatch = watch;
+    }
+
+    private void stopRunsThatLostTheirLock() {
+        held.forEach((syncId, lock) -> {
+            SyncRun run = active.get(syncId);
+            if (run == null || run.stopping()) {
+                return;
+            }
+            String lost = lock.lost();
+            synchronized (active) {
+                if (held.get(syncId) != lock || active.get(syncId) != run) {
+                    return; // the run ended and released its lock meanwhile
+                }
+            }
+            if (lost != null) {
+                String reason = "the run lost its lock (" + lost + "), so another instance could start the same"
+                        + " sync: stopped, unsettled rows deferred";
+                LOG.error("Sync '{}' run {}: {}", syncId, run.runId(), reason);
+                run.stop(reason);
+            }
+        });
     }
 
     /**
@@ -134,6 +177,9 @@ public final class RunRegistry {
             throw new IllegalArgumentException("no sync named '" + syncId + "'");
         }
         synchronized (active) {
+            if (stopped) {
+                throw new SyncBusyException("the service is stopping");
+            }
             if (active.containsKey(syncId)) {
                 throw new SyncBusyException("sync '" + syncId + "' is already running (run "
                         + active.get(syncId).runId() + ")");
@@ -220,14 +266,20 @@ public final class RunRegistry {
     }
 
     /**
-     * Asks every active run to stop (the rows read so far are settled, the rest left for a later
-     * run) and waits up to {@code grace} for them to end.
+     * Starts no more runs and asks every active run to stop: the rows Klaviyo acknowledged are
+     * settled, the rest deferred (a later run sends them), without waiting for unfinished jobs.
+     * A run that has not ended within {@code grace} (a call to Klaviyo that hangs) is closed from
+     * here, its rows still in flight deferred, so no run is left {@code running}.
      */
     public void stopAll(String reason, Duration grace) {
+        stopped = true;
+        if (lockWatch != null) {
+            lockWatch.shutdownNow();
+        }
         if (active.isEmpty()) {
             return;
         }
-        active.values().forEach(run -> run.fail(reason));
+        active.values().forEach(run -> run.stop(reason));
         LOG.info("Waiting up to {} s for {} active run(s) to stop", grace.toSeconds(), active.size());
         long deadline = System.nanoTime() + grace.toNanos();
         while (!active.isEmpty() && System.nanoTime() < deadline) {
@@ -235,11 +287,18 @@ public final class RunRegistry {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
-        if (!active.isEmpty()) {
-            LOG.warn("{} run(s) did not stop within {} s: {}", active.size(), grace.toSeconds(), active.keySet());
+        for (SyncRun run : List.copyOf(active.values())) {
+            LOG.warn("Sync '{}' run {} did not stop within {} s; closing it with its unsettled rows deferred",
+                    run.syncId(), run.runId(), grace.toSeconds());
+            run.deferInFlight("not sent: the run was stopped before Klaviyo answered: " + reason);
+            try {
+                close(run);
+            } catch (SQLException | RuntimeException e) {
+                LOG.error("Sync '{}' run {} could not be closed: {}", run.syncId(), run.runId(), e.getMessage());
+            }
         }
     }
 
@@ -253,7 +312,17 @@ public final class RunRegistry {
         store.recordRows(run.runId(), run.syncId(), run.drainResults());
     }
 
+    /** Stores the run's end in the history, once: a run closed already gives its summary again. */
     public RunSummary close(SyncRun run) throws SQLException {
+        synchronized (run) {
+            if (run.summary() == null) {
+                run.closedAs(store(run));
+            }
+            return run.summary();
+        }
+    }
+
+    private RunSummary store(SyncRun run) throws SQLException {
         try {
             RunCounts c = run.counts();
             String error = run.failure();

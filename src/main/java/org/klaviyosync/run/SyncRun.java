@@ -38,6 +38,8 @@ public final class SyncRun {
     private final ChangeDetector changes;
     private final RunOptions options;
     private volatile String failure;
+    private volatile boolean stopping;
+    private RunSummary summary;
     private final NullClears nullClears = new NullClears();
     private final Object deliveries = new Object();
     private int batchesOutstanding;
@@ -289,6 +291,29 @@ public final class SyncRun {
         synchronized (unstoredResults) {
             return unstoredResults.size();
         }
+    }
+
+    /**
+     * Asks the run to stop (the service is stopping, or the run lost its lock): it fails with
+     * {@code reason}, and whatever waits on Klaviyo for it (pending jobs) stops waiting.
+     */
+    public void stop(String reason) {
+        stopping = true;
+        fail(reason);
+    }
+
+    /** Whether the run was asked to stop: nothing should wait on Klaviyo for it any more. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** The run's summary once it was closed (stored in the history), else null. */
+    public synchronized RunSummary summary() {
+        return summary;
+    }
+
+    synchronized void closedAs(RunSummary summary) {
+        this.summary = summary;
     }
 
     public void fail(String reason) {

@@ -28,6 +28,13 @@ public final class SyncLocks {
 
     /** A held lock; closing it releases the lock and returns its connection. */
     public interface Held extends AutoCloseable {
+        /**
+         * Null while the lock is held; once its connection is gone (the database restarted, the
+         * network dropped it, its backend was terminated) the lock is free for anyone, and this
+         * says why. Answers within about a second.
+         */
+        String lost();
+
         @Override
         void close();
     }
@@ -48,10 +55,29 @@ public final class SyncLocks {
                 c.close();
                 return Optional.empty();
             }
-            return Optional.of(() -> release(c, syncId));
+            return Optional.of(new Held() {
+                @Override
+                public String lost() {
+                    return lostReason(c);
+                }
+
+                @Override
+                public void close() {
+                    release(c, syncId);
+                }
+            });
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
+        }
+    }
+
+    private static String lostReason(Connection c) {
+        try {
+            // a round trip on the session that holds the lock: fails once the session is gone
+            return c.isValid(1) ? null : "its database connection no longer answers";
+        } catch (SQLException e) {
+            return "its database connection failed: " + e.getMessage();
         }
     }
 

@@ -46,7 +46,6 @@ public final class WarehouseConnections implements AutoCloseable {
         modelConfig.setReadOnly(engine.readOnlyConnections(url));
         modelConfig.setAutoCommit(false);
         modelConfig.setMaximumPoolSize(poolSize);
-        modelConfig.setInitializationFailTimeout(-1);
         modelConfig.setConnectionTimeout(settings.getLong("warehouse.connect-timeout-ms", 10_000));
         engine.modelPoolProperties(url, fetchSize).forEach(modelConfig::addDataSourceProperty);
         if (engine.modelConnectionInitSql() != null) {
@@ -75,10 +74,21 @@ public final class WarehouseConnections implements AutoCloseable {
         }
         stateConfig.setAutoCommit(true);
         stateConfig.setMaximumPoolSize(settings.getInt("state.pool-size", 4));
-        stateConfig.setInitializationFailTimeout(-1);
         stateConfig.setConnectionTimeout(settings.getLong("warehouse.connect-timeout-ms", 10_000));
-        return new WarehouseConnections(url, new HikariDataSource(modelConfig), new HikariDataSource(stateConfig),
-                fetchSize);
+        return new WarehouseConnections(url, openedOnFirstUse(modelConfig), openedOnFirstUse(stateConfig), fetchSize);
+    }
+
+    /**
+     * A pool that opens on its first use. Until the database accepts a connection, every use makes
+     * one attempt and fails in about a second with the driver's own reason (a wrong password, an
+     * unknown database or host), rather than waiting out the connection timeout to say only that
+     * no connection was available; once open it is an ordinary pool.
+     */
+    private static HikariDataSource openedOnFirstUse(HikariConfig config) {
+        config.setInitializationFailTimeout(1);
+        HikariDataSource pool = new HikariDataSource();
+        config.copyStateTo(pool);
+        return pool;
     }
 
     public static boolean isPostgres(String url) {
@@ -117,9 +127,8 @@ public final class WarehouseConnections implements AutoCloseable {
             config.setAutoCommit(true);
             config.setMaximumPoolSize(Math.max(1, maxConnections));
             config.setMinimumIdle(0);
-            config.setInitializationFailTimeout(-1);
             config.setConnectionTimeout(state.getConnectionTimeout());
-            locks = new HikariDataSource(config);
+            locks = openedOnFirstUse(config);
         }
         return locks;
     }
@@ -147,6 +156,11 @@ public final class WarehouseConnections implements AutoCloseable {
     /** The warehouse URL without credentials or options, safe to show. */
     public String describeWarehouse() {
         return warehouseUrl.replaceAll("[?;].*", "");
+    }
+
+    /** The bookkeeping database's URL without credentials or options, safe to show. */
+    public String describeState() {
+        return state.getJdbcUrl().replaceAll("[?;].*", "");
     }
 
     @Override

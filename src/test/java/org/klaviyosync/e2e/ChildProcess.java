@@ -15,9 +15,16 @@ final class ChildProcess {
 
     static Process start(String mainClass, String maxHeap, Map<String, String> env, Path log, String... args)
             throws IOException {
+        return start(mainClass, maxHeap, List.of(), env, log, args);
+    }
+
+    /** With JVM options, e.g. to start faster for a short life. */
+    static Process start(String mainClass, String maxHeap, List<String> jvmOptions, Map<String, String> env, Path log,
+            String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + maxHeap);
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
