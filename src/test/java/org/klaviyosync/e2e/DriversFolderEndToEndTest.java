@@ -154,7 +154,11 @@ class DriversFolderEndToEndTest {
                 Optional.empty())) {
             assertEquals(JdbcEngine.OTHER, connections.engine());
             SQLException refused = assertThrows(SQLException.class, () -> connections.models().getConnection().close());
-            assertTrue(String.valueOf(refused.getCause()).contains("read-only"), String.valueOf(refused.getCause()));
+            StringBuilder chain = new StringBuilder();
+            for (Throwable t = refused; t != null; t = t.getCause()) {
+                chain.append(t).append(" <- ");
+            }
+            assertTrue(chain.toString().contains("read-only"), chain.toString());
         }
         // opened read-only by its URL, it runs models and refuses writes
         try (WarehouseConnections connections = WarehouseConnections.open(settings, "jdbc:sqlite:" + db + "?open_mode=1",
