@@ -36,6 +36,8 @@ import org.klaviyosync.klaviyo.ListResolution;
 import org.klaviyosync.klaviyo.OutageBreaker;
 import org.klaviyosync.klaviyo.ProfileImports;
 import org.klaviyosync.klaviyo.RetryPolicy;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.klaviyosync.observe.JolokiaAccess;
 import org.klaviyosync.observe.KlaviyoKeyHealthCheck;
 import org.klaviyosync.observe.KlaviyoRequestMetrics;
 import org.klaviyosync.observe.RunProgressLogger;
@@ -289,7 +291,10 @@ public final class SyncApplication implements AutoCloseable {
         if (klaviyo != null) {
             new KlaviyoRequestMetrics(klaviyo, meters);
         }
+        JolokiaAccess jolokiaAccess = JolokiaAccess.of(settings.get("management.user"),
+                settings.secret(Settings.MANAGEMENT_PASSWORD));
         main.start();
+        guardJolokia(jolokiaAccess);
         startObserving();
         if (dryRun) {
             LOG.warn("KLAVIYO_API_KEY is not set: dry run. Payloads are written to {} and nothing is sent to Klaviyo."
@@ -344,6 +349,14 @@ public final class SyncApplication implements AutoCloseable {
         props.setProperty("camel.metrics.enabled", "true");
         // list every check with its message, not only the failing ones
         props.putIfAbsent("camel.health.exposure-level", "full");
+    }
+
+    /** Jolokia on the management port: loopback only, or with the management credentials. */
+    private void guardJolokia(JolokiaAccess access) {
+        ManagementHttpServer server = main.getCamelContext().hasService(ManagementHttpServer.class);
+        if (server != null && server.isJolokiaEnabled()) {
+            access.guard(server.getRouter(), server.getJolokiaPath());
+        }
     }
 
     /** Health checks, one JMX MBean per sync and the progress lines. */
