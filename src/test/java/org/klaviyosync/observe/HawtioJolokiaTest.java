@@ -189,6 +189,57 @@ class HawtioJolokiaTest {
         }
     }
 
+    @Test
+    void startRunAnswersAtOnceAndTheRunInProgressShowsInTheCurrentRunAttributes() throws Exception {
+        klaviyo.setJobPollsUntilComplete(30); // every bulk job takes a few seconds to finish
+        try (ServiceHarness service = start()) {
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            ObjectName mbean = SyncControl.objectName(SYNC);
+            assertEquals(0L, jmx.getAttribute(mbean, "CurrentRunId"));
+            long runId = (Long) jmx.invoke(mbean, "startRun", new Object[0], new String[0]);
+            assertTrue(runId > 0);
+            // answered before the run ended: it waits for its jobs
+            assertEquals(runId, jmx.getAttribute(mbean, "CurrentRunId"));
+            assertEquals(0L, jmx.getAttribute(mbean, "LastRunId"));
+            assertFalse(((String) jmx.getAttribute(mbean, "CurrentRunStartedAt")).isEmpty());
+            long deadline = System.currentTimeMillis() + 60_000;
+            while ((Long) jmx.getAttribute(mbean, "CurrentRunRead") < 200
+                    || (Long) jmx.getAttribute(mbean, "CurrentRunJobsPending") == 0) {
+                assertTrue(System.currentTimeMillis() < deadline, "the run never showed its pending jobs");
+                Thread.sleep(20);
+            }
+            assertTrue((Long) jmx.getAttribute(mbean, "CurrentRunInFlight") > 0, "rows wait for their jobs");
+            assertEquals(0L, jmx.getAttribute(mbean, "CurrentRunSent"), "nothing acknowledged yet");
+            String busy = JSON.readTree(service.post("/observe/jolokia", exec(quoted(mbean), "startRun()")).body())
+                    .toString();
+            assertTrue(busy.contains("already running (run " + runId + ")"), busy);
+
+            awaitRunEnded(jmx, mbean, runId);
+            assertEquals(runId, jmx.getAttribute(mbean, "LastRunId"));
+            assertTrue((Long) jmx.getAttribute(mbean, "LastRunSent") > 0);
+            assertEquals(0L, jmx.getAttribute(mbean, "CurrentRunRead"));
+        }
+    }
+
+    @Test
+    void aDryRunShowsTheRowsItWouldSendOnTheMBean() throws Exception {
+        try (ServiceHarness service = ServiceHarness.start(work, Map.of("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl()),
+                SYNC + ".yaml")) {
+            String mbean = quoted(SyncControl.objectName(SYNC));
+            JsonNode ran = JSON.readTree(service.post("/observe/jolokia", exec(mbean, "runNow()")).body());
+            assertTrue(ran.path("value").asText().contains(" dry_run in "), ran.toString());
+            JsonNode read = JSON.readTree(service.post("/observe/jolokia",
+                    "{\"type\":\"read\",\"mbean\":\"" + mbean + "\"}").body()).path("value");
+            assertEquals(0, read.path("LastRunDeferred").asLong(), read.toString());
+            assertEquals(0, read.path("LastRunSent").asLong(), read.toString());
+            long wouldSend = read.path("LastRunWouldSend").asLong();
+            assertTrue(wouldSend > 0, read.toString());
+            assertEquals(200, wouldSend + read.path("LastRunInvalid").asLong() + read.path("LastRunUnchanged").asLong()
+                    + read.path("LastRunRejected").asLong(), read.toString());
+            assertTrue(ran.path("value").asText().contains(" wouldSend=" + wouldSend), ran.toString());
+        }
+    }
+
     private static void awaitRunEnded(MBeanServer jmx, ObjectName mbean, long runId) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         while ((Long) jmx.getAttribute(mbean, "LastRunId") < runId) {
