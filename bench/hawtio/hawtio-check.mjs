@@ -74,12 +74,12 @@ try {
   await treeItem('routes');
   await page.locator(`::-p-text(Completed)`).setTimeout(30000).wait();
   // the sync's route diagram (with its statistics)
+  await page.setViewport({ width: 1400, height: 1500 });
   await treeItem(sync);
   await tab('Route Diagram');
   await page.waitForSelector('.react-flow__node', { timeout: 30000 });
   const boxes = await page.$$eval('.react-flow__node', (n) => n.length);
   if (boxes < 10) fail(`the route diagram of ${sync} shows ${boxes} boxes`);
-  await page.setViewport({ width: 1400, height: 1500 });
   await sleep(2500);
   fs.mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, 'hawtio-route-diagram.png') });
