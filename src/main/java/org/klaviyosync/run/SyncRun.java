@@ -127,8 +127,7 @@ public final class SyncRun {
     public void settle(String identifierValue, RowOutcome outcome, String field, String code, String reason,
             String detail) {
         counts.count(outcome);
-        if (outcome != RowOutcome.SENT && outcome != RowOutcome.UNCHANGED && outcome != RowOutcome.WOULD_SEND
-                && !(dryRun && outcome == RowOutcome.DEFERRED)) {
+        if (outcome != RowOutcome.SENT && outcome != RowOutcome.UNCHANGED && outcome != RowOutcome.WOULD_SEND) {
             synchronized (unstoredResults) {
                 unstoredResults.add(new RowResult(identifierValue, outcome, field, code, reason, detail));
             }
