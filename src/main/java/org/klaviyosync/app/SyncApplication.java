@@ -21,7 +21,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -36,7 +38,6 @@ import org.klaviyosync.klaviyo.ListResolution;
 import org.klaviyosync.klaviyo.OutageBreaker;
 import org.klaviyosync.klaviyo.ProfileImports;
 import org.klaviyosync.klaviyo.RetryPolicy;
-import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.klaviyosync.observe.JolokiaAccess;
 import org.klaviyosync.observe.KlaviyoKeyHealthCheck;
 import org.klaviyosync.observe.KlaviyoRequestMetrics;
@@ -293,8 +294,14 @@ public final class SyncApplication implements AutoCloseable {
         }
         JolokiaAccess jolokiaAccess = JolokiaAccess.of(settings.get("management.user"),
                 settings.secret(Settings.MANAGEMENT_PASSWORD));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                jolokiaAccess.guardWhenServing(configured.getCamelContext());
+            }
+        });
         main.start();
-        guardJolokia(jolokiaAccess);
+        jolokiaAccess.guard(main.getCamelContext());
         startObserving();
         if (dryRun) {
             LOG.warn("KLAVIYO_API_KEY is not set: dry run. Payloads are written to {} and nothing is sent to Klaviyo."
@@ -349,14 +356,6 @@ public final class SyncApplication implements AutoCloseable {
         props.setProperty("camel.metrics.enabled", "true");
         // list every check with its message, not only the failing ones
         props.putIfAbsent("camel.health.exposure-level", "full");
-    }
-
-    /** Jolokia on the management port: loopback only, or with the management credentials. */
-    private void guardJolokia(JolokiaAccess access) {
-        ManagementHttpServer server = main.getCamelContext().hasService(ManagementHttpServer.class);
-        if (server != null && server.isJolokiaEnabled()) {
-            access.guard(server.getRouter(), server.getJolokiaPath());
-        }
     }
 
     /** Health checks, one JMX MBean per sync and the progress lines. */

@@ -4,6 +4,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,6 +32,7 @@ public final class JolokiaAccess {
 
     private final byte[] user;
     private final byte[] password;
+    private boolean installed;
 
     private JolokiaAccess(String user, String password) {
         this.user = user == null ? null : user.getBytes(StandardCharsets.UTF_8);
@@ -48,8 +53,40 @@ public final class JolokiaAccess {
         return password != null;
     }
 
+    /**
+     * Guards Jolokia as soon as the management server serves it: when the routes start (the
+     * server has started by then, and no sync can run before), or on {@link #guard(CamelContext)}.
+     */
+    public void guardWhenServing(CamelContext camel) {
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                guard(camel);
+            }
+        });
+    }
+
+    /** Puts the check in front of Jolokia on the context's management server, once; false if not serving yet. */
+    public synchronized boolean guard(CamelContext camel) {
+        if (installed) {
+            return true;
+        }
+        ManagementHttpServer server = camel.hasService(ManagementHttpServer.class);
+        if (server == null || !server.isJolokiaEnabled() || server.getRouter() == null) {
+            return false;
+        }
+        guard(server.getRouter(), server.getJolokiaPath());
+        installed = true;
+        return true;
+    }
+
     /** Puts the check in front of everything under {@code jolokiaPath} on the management router. */
-    public void guard(Router router, String jolokiaPath) {
+    void guard(Router router, String jolokiaPath) {
         router.route(jolokiaPath + "*").order(Integer.MIN_VALUE).handler(this::handle);
         if (requiresCredentials()) {
             LOG.info("Jolokia ({}) asks every client for the management credentials (user '{}')", jolokiaPath,
