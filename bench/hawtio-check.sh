@@ -9,8 +9,10 @@
 # docs/img/hawtio-route-diagram.png and docs/img/hawtio-sync-operations.png.
 #
 # Needs Java 17, Maven, Node.js 18+ and Chromium (`apt-get install -y chromium`; or CHROMIUM=path).
-# RECORD=file also writes the requests Hawtio posted (src/test/resources/hawtio/jolokia-requests.json
-# was recorded this way). Ports: HAWTIO_PORT (8090), SERVICE_PORT (9876).
+# RECORD=file (absolute path) also writes the requests Hawtio posted
+# (src/test/resources/hawtio/jolokia-requests.json was recorded this way). WITH_CREDENTIALS=1 starts
+# the service with MANAGEMENT_USER/MANAGEMENT_PASSWORD (a random password) and logs in through
+# Hawtio's connection login. SHOTS_DIR (docs/img). Ports: HAWTIO_PORT (8090), SERVICE_PORT (9876).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=target/hawtio-check
@@ -46,8 +48,12 @@ mvn -B -q compile dependency:build-classpath -Dmdep.outputFile="$work/classpath.
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+credentials=()
+if [ "${WITH_CREDENTIALS:-0}" = 1 ]; then
+  credentials=(MANAGEMENT_USER=hawtio-check "MANAGEMENT_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')")
+fi
 env -u KLAVIYO_API_KEY -u WAREHOUSE_JDBC_URL -u STATE_JDBC_URL -u MANAGEMENT_USER -u MANAGEMENT_PASSWORD \
-  MANAGEMENT_PORT="$service_port" EMBEDDED_DATA_DIR="$work/embedded-postgres" DRY_RUN_DIR="$work/dry-run" \
+  "${credentials[@]}" MANAGEMENT_PORT="$service_port" EMBEDDED_DATA_DIR="$work/embedded-postgres" DRY_RUN_DIR="$work/dry-run" \
   java -cp "target/classes:$(cat "$work/classpath.txt")" org.klaviyosync.KlaviyoSync > "$work/service.log" 2>&1 &
 pids+=($!)
 (cd "$work/jetty-base" && exec java -Dhawtio.authenticationEnabled=false -Djetty.http.port="$hawtio_port" \
@@ -64,6 +70,8 @@ done
 grep -q "klaviyo-sync started" "$work/service.log" || { echo "the service did not start: $work/service.log" >&2; exit 1; }
 curl -fs -o /dev/null "http://localhost:$hawtio_port/hawtio/" || { echo "Hawtio did not start: $work/hawtio.log" >&2; exit 1; }
 
+shots=$(realpath -m "${SHOTS_DIR:-docs/img}")
 cd bench/hawtio
-HAWTIO_URL="http://localhost:$hawtio_port/hawtio" SERVICE_PORT="$service_port" CHROMIUM="$chromium" \
-  SHOTS_DIR="$PWD/../../docs/img" ${RECORD:+RECORD="$RECORD"} node hawtio-check.mjs
+env -u MANAGEMENT_USER -u MANAGEMENT_PASSWORD "${credentials[@]}" HAWTIO_URL="http://localhost:$hawtio_port/hawtio" \
+  SERVICE_PORT="$service_port" CHROMIUM="$chromium" SHOTS_DIR="$shots" ${RECORD:+RECORD="$RECORD"} \
+  node hawtio-check.mjs

@@ -14,6 +14,9 @@ const sync = process.env.SYNC || 'customers-by-external-id';
 const shots = process.env.SHOTS_DIR || 'docs/img';
 const record = process.env.RECORD;
 const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+// when the service asks for the management credentials, Hawtio asks for them when it connects
+const user = process.env.MANAGEMENT_USER;
+const password = process.env.MANAGEMENT_PASSWORD;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fail = (message) => { throw new Error(message); };
@@ -38,6 +41,11 @@ try {
   });
   page.on('response', async (r) => {
     if (r.request().method() !== 'POST' || !r.url().includes('/observe/jolokia')) return;
+    if (r.status() !== 200) {
+      // 401 before the login; 403 is the management port refusing Hawtio's host
+      if (r.status() === 403) refused.push(`HTTP 403 for ${r.request().postData()}`);
+      return;
+    }
     const text = await r.text().catch(() => '');
     const answers = [].concat(JSON.parse(text || '[]'));
     for (const a of answers) {
@@ -51,7 +59,13 @@ try {
     'klaviyo-sync': { id: 'klaviyo-sync', name: 'klaviyo-sync', scheme: 'http', host: 'localhost', port, path: '/observe/jolokia' },
   })), servicePort);
   await page.goto(`${hawtio}/camel?con=klaviyo-sync`, { waitUntil: 'networkidle2' });
-  await page.locator(`::-p-text(${sync})`).setTimeout(60000).wait();
+  if (user) {
+    await page.waitForSelector('#connect-login-form-username', { timeout: 60000 });
+    await page.type('#connect-login-form-username', user);
+    await page.type('#connect-login-form-password', password);
+    await page.evaluate(() => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Log in').click());
+  }
+  await page.locator(`::-p-text(${sync})`).setTimeout(90000).wait();
 
   const treeItem = async (label, { expand = false, last = false } = {}) => {
     await page.evaluate((label, expand, last) => {
