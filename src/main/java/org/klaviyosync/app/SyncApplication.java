@@ -21,7 +21,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -36,6 +38,7 @@ import org.klaviyosync.klaviyo.ListResolution;
 import org.klaviyosync.klaviyo.OutageBreaker;
 import org.klaviyosync.klaviyo.ProfileImports;
 import org.klaviyosync.klaviyo.RetryPolicy;
+import org.klaviyosync.observe.JolokiaAccess;
 import org.klaviyosync.observe.KlaviyoKeyHealthCheck;
 import org.klaviyosync.observe.KlaviyoRequestMetrics;
 import org.klaviyosync.observe.RunProgressLogger;
@@ -297,7 +300,16 @@ public final class SyncApplication implements AutoCloseable {
         if (klaviyo != null) {
             new KlaviyoRequestMetrics(klaviyo, meters);
         }
+        JolokiaAccess jolokiaAccess = JolokiaAccess.of(settings.get("management.user"),
+                settings.secret(Settings.MANAGEMENT_PASSWORD));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                jolokiaAccess.guardWhenServing(configured.getCamelContext());
+            }
+        });
         main.start();
+        jolokiaAccess.guard(main.getCamelContext());
         startObserving();
         if (dryRun) {
             LOG.warn("KLAVIYO_API_KEY is not set: dry run. Payloads are written to {} and nothing is sent to Klaviyo."

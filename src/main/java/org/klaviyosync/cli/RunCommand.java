@@ -47,7 +47,7 @@ final class RunCommand {
             notice.println();
             notice.println("DRY RUN: nothing was sent to Klaviyo, because KLAVIYO_API_KEY is not set.");
             for (RunSummary s : dryRuns) {
-                notice.printf("  %s: %d profile(s) would be sent; the requests are in %s%n", s.sync(), s.deferred(),
+                notice.printf("  %s: %d profile(s) would be sent; the requests are in %s%n", s.sync(), s.wouldSend(),
                         s.dryRunFile() == null ? "(no file: nothing to send)" : s.dryRunFile());
             }
             notice.println("To send for real: export KLAVIYO_API_KEY=pk_... (a private key with profiles:read,"
@@ -60,9 +60,10 @@ final class RunCommand {
         if (asJson) {
             out.println(json.writeValueAsString(s));
         } else {
-            out.printf("%s: %s  read=%d sent=%d unchanged=%d invalid=%d rejected=%d deferred=%d  (%d ms)%s%n",
-                    s.sync(), s.status(), s.read(), s.sent(), s.unchanged(), s.invalid(), s.rejected(),
-                    s.deferred(), s.durationMs(), s.error() == null ? "" : "\n  error: " + s.error());
+            out.printf("%s: %s  read=%d %s unchanged=%d invalid=%d rejected=%d deferred=%d  (%d ms)%s%n",
+                    s.sync(), s.status(), s.read(), s.dryRun() ? "wouldSend=" + s.wouldSend() : "sent=" + s.sent(),
+                    s.unchanged(), s.invalid(), s.rejected(), s.deferred(), s.durationMs(),
+                    s.error() == null ? "" : "\n  error: " + s.error());
         }
     }
 }

@@ -2,13 +2,19 @@ package org.klaviyosync.observe;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import javax.management.NotCompliantMBeanException;
 import javax.management.ObjectName;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.klaviyosync.run.RunCounts;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.run.RunSummary;
+import org.klaviyosync.run.SyncRun;
 import org.quartz.Scheduler;
 import org.quartz.Trigger;
 import org.slf4j.Logger;
@@ -17,9 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The JMX face of one sync. Pause and resume act on the Quartz trigger of the sync's route, so a
  * paused sync stays paused until resumed (or the service restarts). {@code runNow} runs in the
- * caller's thread and answers with the run's counts once it has ended.
+ * caller's thread and answers with the run's counts once it has ended; {@code startRun} runs on a
+ * thread of its own and answers with the run id as soon as the run is open.
  */
-public final class SyncControl implements SyncControlMBean {
+public final class SyncControl extends DescribedMBean implements SyncControlMBean {
+
+    /** How long startRun waits for the run to open (it loads the sync's fingerprints first). */
+    private static final long START_PATIENCE_MS = 60_000;
 
     public static final String DOMAIN = "org.klaviyosync";
 
@@ -37,7 +47,9 @@ public final class SyncControl implements SyncControlMBean {
     private volatile RunSummary last;
     private volatile Instant lastEndedAt;
 
-    public SyncControl(String syncId, RunRegistry runs, Runner runner, Supplier<CamelContext> camel) {
+    public SyncControl(String syncId, RunRegistry runs, Runner runner, Supplier<CamelContext> camel)
+            throws NotCompliantMBeanException {
+        super(SyncControlMBean.class);
         this.syncId = syncId;
         this.runs = runs;
         this.runner = runner;
@@ -81,6 +93,12 @@ public final class SyncControl implements SyncControlMBean {
     public long getLastRunSent() {
         RunSummary s = last;
         return s == null ? 0 : s.sent();
+    }
+
+    @Override
+    public long getLastRunWouldSend() {
+        RunSummary s = last;
+        return s == null ? 0 : s.wouldSend();
     }
 
     @Override
@@ -157,6 +175,89 @@ public final class SyncControl implements SyncControlMBean {
     }
 
     @Override
+    public long getCurrentRunId() {
+        return runs.active(syncId).map(SyncRun::runId).orElse(0L);
+    }
+
+    @Override
+    public String getCurrentRunStartedAt() {
+        return runs.active(syncId).map(r -> r.startedAt().toString()).orElse("");
+    }
+
+    @Override
+    public long getCurrentRunRead() {
+        return current(RunCounts::read);
+    }
+
+    @Override
+    public long getCurrentRunSent() {
+        return current(RunCounts::sent);
+    }
+
+    @Override
+    public long getCurrentRunWouldSend() {
+        return current(RunCounts::wouldSend);
+    }
+
+    @Override
+    public long getCurrentRunInFlight() {
+        return runs.active(syncId).map(r -> (long) r.inFlightRows()).orElse(0L);
+    }
+
+    @Override
+    public long getCurrentRunJobsPending() {
+        return runs.active(syncId).map(r -> (long) r.pendingJobCount()).orElse(0L);
+    }
+
+    private long current(ToLongFunction<RunCounts> count) {
+        return runs.active(syncId).map(r -> count.applyAsLong(r.counts())).orElse(0L);
+    }
+
+    @Override
+    public long startRun() {
+        Optional<SyncRun> busy = runs.active(syncId);
+        if (busy.isPresent()) {
+            throw new IllegalStateException("sync '" + syncId + "' is already running (run " + busy.get().runId() + ")");
+        }
+        LOG.info("Sync '{}': run started through JMX", syncId);
+        CompletableFuture<RunSummary> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                done.complete(runner.run(syncId));
+            } catch (Throwable e) {
+                LOG.warn("Sync '{}': the run started through JMX did not run: {}", syncId, e.getMessage());
+                done.completeExceptionally(e);
+            }
+        }, "sync-" + syncId + "-started");
+        thread.setDaemon(true);
+        thread.start();
+        long deadline = System.currentTimeMillis() + START_PATIENCE_MS;
+        while (System.currentTimeMillis() < deadline) {
+            Optional<SyncRun> open = runs.active(syncId);
+            if (open.isPresent()) {
+                return open.get().runId();
+            }
+            if (done.isDone()) {
+                // a small model may end before this looks: the run is over, answer with its id
+                RunSummary s = done.getNow(null);
+                if (s != null && s.runId() > 0) {
+                    return s.runId();
+                }
+                throw new IllegalStateException("sync '" + syncId + "' did not start: "
+                        + (s != null ? s.error() : done.handle((x, e) -> e.getMessage()).join()));
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IllegalStateException("sync '" + syncId + "': the run has not opened within "
+                + START_PATIENCE_MS / 1000 + " s; it may still start, watch CurrentRunId");
+    }
+
+    @Override
     public String runNow() {
         LOG.info("Sync '{}': run requested through JMX", syncId);
         try {
@@ -164,6 +265,7 @@ public final class SyncControl implements SyncControlMBean {
             return "run " + s.runId() + " " + s.status() + " in " + s.durationMs() + " ms: read=" + s.read()
                     + " sent=" + s.sent() + " unchanged=" + s.unchanged() + " invalid=" + s.invalid()
                     + " rejected=" + s.rejected() + " deferred=" + s.deferred()
+                    + (s.dryRun() ? " wouldSend=" + s.wouldSend() : "")
                     + (s.error() == null ? "" : " error: " + s.error());
         } catch (Exception e) {
             // JMX clients may not have our classes: answer with text, not the exception

@@ -22,7 +22,7 @@ import org.klaviyosync.run.SyncRun;
  */
 public final class SyncMetrics {
 
-    static final String[] OUTCOMES = {"sent", "unchanged", "invalid", "rejected", "deferred"};
+    static final String[] OUTCOMES = {"sent", "unchanged", "invalid", "rejected", "deferred", "would_send"};
 
     private final RunRegistry runs;
     private final MeterRegistry registry;
@@ -94,6 +94,7 @@ public final class SyncMetrics {
             t.outcomes.get("invalid").addAndGet(s.invalid());
             t.outcomes.get("rejected").addAndGet(s.rejected());
             t.outcomes.get("deferred").addAndGet(s.deferred());
+            t.outcomes.get("would_send").addAndGet(s.wouldSend());
             t.lastFoldedRunId = s.runId();
         }
         if (!s.failed()) {
@@ -112,6 +113,7 @@ public final class SyncMetrics {
             case "invalid" -> RunCounts::invalid;
             case "rejected" -> RunCounts::rejected;
             case "deferred" -> RunCounts::deferred;
+            case "would_send" -> RunCounts::wouldSend;
             default -> throw new IllegalArgumentException(outcome);
         };
     }

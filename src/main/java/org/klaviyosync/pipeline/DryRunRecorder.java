@@ -51,7 +51,7 @@ public final class DryRunRecorder implements Processor {
         synchronized (this) {
             write(run, batch, line);
         }
-        run.partsDeferred(batch.rowKeys(), "dry run: nothing was sent");
+        run.partsWouldSend(batch.rowKeys());
     }
 
     private void write(SyncRun run, ProfileBatch batch, ObjectNode line) throws IOException {

@@ -3,7 +3,7 @@ package org.klaviyosync.run;
 import java.util.concurrent.atomic.AtomicLong;
 import org.klaviyosync.state.RowOutcome;
 
-/** The counts of one run; {@code read} must always equal the sum of the five outcomes once it ends. */
+/** The counts of one run; {@code read} must always equal the sum of the six outcomes once it ends. */
 public final class RunCounts {
 
     private final AtomicLong read = new AtomicLong();
@@ -12,6 +12,7 @@ public final class RunCounts {
     private final AtomicLong invalid = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong deferred = new AtomicLong();
+    private final AtomicLong wouldSend = new AtomicLong();
 
     void countRead(int rows) {
         read.addAndGet(rows);
@@ -24,6 +25,7 @@ public final class RunCounts {
             case INVALID -> invalid.incrementAndGet();
             case REJECTED -> rejected.incrementAndGet();
             case DEFERRED -> deferred.incrementAndGet();
+            case WOULD_SEND -> wouldSend.incrementAndGet();
             default -> throw new IllegalArgumentException(outcome.name());
         }
     }
@@ -52,8 +54,13 @@ public final class RunCounts {
         return deferred.get();
     }
 
+    /** Dry run only: rows written to the dry-run file, which a real run would have sent. */
+    public long wouldSend() {
+        return wouldSend.get();
+    }
+
     public long settled() {
-        return sent() + unchanged() + invalid() + rejected() + deferred();
+        return sent() + wouldSend() + unchanged() + invalid() + rejected() + deferred();
     }
 
     public boolean reconciles() {
@@ -63,6 +70,6 @@ public final class RunCounts {
     @Override
     public String toString() {
         return "read=" + read() + " sent=" + sent() + " unchanged=" + unchanged() + " invalid=" + invalid()
-                + " rejected=" + rejected() + " deferred=" + deferred();
+                + " rejected=" + rejected() + " deferred=" + deferred() + (wouldSend() == 0 ? "" : " wouldSend=" + wouldSend());
     }
 }

@@ -344,11 +344,11 @@ public final class RunRegistry {
             Instant ended = Instant.now();
             storeResults(run);
             store.closeRun(new RunRecord(run.runId(), run.syncId(), run.startedAt(), ended, status, run.dryRun(),
-                    c.read(), c.sent(), c.unchanged(), c.invalid(), c.rejected(), c.deferred(), error));
+                    c.read(), c.sent(), c.unchanged(), c.invalid(), c.rejected(), c.deferred(), error, c.wouldSend()));
             long ms = Duration.between(run.startedAt(), ended).toMillis();
             RunSummary summary = new RunSummary(run.syncId(), run.runId(), status, run.dryRun(), c.read(), c.sent(),
                     c.unchanged(), c.invalid(), c.rejected(), c.deferred(), ms, error,
-                    run.dryRun() ? dryRunFile.apply(run) : null);
+                    run.dryRun() ? dryRunFile.apply(run) : null, c.wouldSend());
             LOG.info("Sync '{}' run {} {} in {} ms: {}{}", run.syncId(), run.runId(), status, ms, c,
                     error == null ? "" : " error: " + error);
             for (Consumer<RunSummary> l : listeners) {

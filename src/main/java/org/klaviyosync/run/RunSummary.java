@@ -4,9 +4,16 @@ package org.klaviyosync.run;
  * How a run ended, as printed by {@code run --json} and stored in the history.
  *
  * @param status {@code completed}, {@code failed} or {@code dry_run}
+ * @param wouldSend dry run only: rows written to the dry-run file, which a real run would have sent
  */
 public record RunSummary(String sync, long runId, String status, boolean dryRun, long read, long sent, long unchanged,
-        long invalid, long rejected, long deferred, long durationMs, String error, String dryRunFile) {
+        long invalid, long rejected, long deferred, long durationMs, String error, String dryRunFile, long wouldSend) {
+
+    public RunSummary(String sync, long runId, String status, boolean dryRun, long read, long sent, long unchanged,
+            long invalid, long rejected, long deferred, long durationMs, String error, String dryRunFile) {
+        this(sync, runId, status, dryRun, read, sent, unchanged, invalid, rejected, deferred, durationMs, error,
+                dryRunFile, 0);
+    }
 
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";

@@ -129,7 +129,7 @@ public final class SyncRun {
     public void settle(String identifierValue, RowOutcome outcome, String field, String code, String reason,
             String detail) {
         counts.count(outcome);
-        if (outcome != RowOutcome.SENT && outcome != RowOutcome.UNCHANGED && !(dryRun && outcome == RowOutcome.DEFERRED)) {
+        if (outcome != RowOutcome.SENT && outcome != RowOutcome.UNCHANGED && outcome != RowOutcome.WOULD_SEND) {
             synchronized (unstoredResults) {
                 unstoredResults.add(new RowResult(identifierValue, outcome, field, code, reason, detail));
             }
@@ -165,6 +165,13 @@ public final class SyncRun {
 
     public void partDeferred(String key, String reason) {
         part(key, RowOutcome.DEFERRED, null, reason);
+    }
+
+    /** Dry run: one part of each of these rows was written to the dry-run file instead of being sent. */
+    public void partsWouldSend(List<String> keys) {
+        for (String key : keys) {
+            part(key, RowOutcome.WOULD_SEND, null, null);
+        }
     }
 
     /** Defers one part of each of these rows (a batch or a job that will not be settled). */
@@ -233,7 +240,8 @@ public final class SyncRun {
         return switch (o) {
             case REJECTED -> 3;
             case DEFERRED -> 2;
-            default -> 1;
+            case WOULD_SEND -> 1;
+            default -> 0;
         };
     }
 

@@ -21,6 +21,7 @@ public final class Settings {
     public static final String KLAVIYO_API_KEY = "KLAVIYO_API_KEY";
     public static final String WAREHOUSE_PASSWORD = "WAREHOUSE_PASSWORD";
     public static final String STATE_PASSWORD = "STATE_PASSWORD";
+    public static final String MANAGEMENT_PASSWORD = "MANAGEMENT_PASSWORD";
 
     private final Properties file;
     private final Map<String, String> env;

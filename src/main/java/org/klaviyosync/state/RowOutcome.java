@@ -10,8 +10,10 @@ public enum RowOutcome {
     INVALID,
     /** Refused by Klaviyo, with Klaviyo's reason. */
     REJECTED,
-    /** Not settled in this run (outage, retries exhausted, dry run, shutdown); retried by the next run. */
-    DEFERRED;
+    /** Not settled in this run (outage, retries exhausted, shutdown); retried by the next run. */
+    DEFERRED,
+    /** Dry run: written to the dry-run file, would have been sent. */
+    WOULD_SEND;
 
     public String key() {
         return name().toLowerCase(java.util.Locale.ROOT);

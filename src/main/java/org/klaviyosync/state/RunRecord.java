@@ -2,7 +2,13 @@ package org.klaviyosync.state;
 
 import java.time.Instant;
 
-/** One run of one sync as stored in the history. */
+/** One run of one sync as stored in the history; {@code wouldSend} counts a dry run's rows it would have sent. */
 public record RunRecord(long runId, String syncId, Instant startedAt, Instant endedAt, String status, boolean dryRun,
-        long read, long sent, long unchanged, long invalid, long rejected, long deferred, String error) {
+        long read, long sent, long unchanged, long invalid, long rejected, long deferred, String error, long wouldSend) {
+
+    public RunRecord(long runId, String syncId, Instant startedAt, Instant endedAt, String status, boolean dryRun,
+            long read, long sent, long unchanged, long invalid, long rejected, long deferred, String error) {
+        this(runId, syncId, startedAt, endedAt, status, dryRun, read, sent, unchanged, invalid, rejected, deferred, error,
+                0);
+    }
 }

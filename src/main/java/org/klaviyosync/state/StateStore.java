@@ -70,6 +70,8 @@ public final class StateStore {
         // the instance that ran it, and the Quartz fire time it was scheduled for (null when run on demand)
         s.execute("alter table klaviyo_sync.runs add column if not exists instance_id text");
         s.execute("alter table klaviyo_sync.runs add column if not exists scheduled_fire_time timestamptz");
+        // a dry run's rows it would have sent (databases from before it have 0 for every run)
+        s.execute("alter table klaviyo_sync.runs add column if not exists would_send bigint not null default 0");
         s.execute("""
                 create table if not exists klaviyo_sync.row_results (
                   run_id           bigint not null references klaviyo_sync.runs (run_id) on delete cascade,
@@ -154,8 +156,8 @@ public final class StateStore {
     public void closeRun(RunRecord run) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("update klaviyo_sync.runs set ended_at = ?, status = ?,"
-                        + " read = ?, sent = ?, unchanged = ?, invalid = ?, rejected = ?, deferred = ?, error = ?"
-                        + " where run_id = ?")) {
+                        + " read = ?, sent = ?, unchanged = ?, invalid = ?, rejected = ?, deferred = ?, error = ?,"
+                        + " would_send = ? where run_id = ?")) {
             ps.setTimestamp(1, Timestamp.from(run.endedAt()));
             ps.setString(2, run.status());
             ps.setLong(3, run.read());
@@ -165,13 +167,14 @@ public final class StateStore {
             ps.setLong(7, run.rejected());
             ps.setLong(8, run.deferred());
             ps.setString(9, run.error());
-            ps.setLong(10, run.runId());
+            ps.setLong(10, run.wouldSend());
+            ps.setLong(11, run.runId());
             ps.executeUpdate();
         }
     }
 
     private static final String RUN_COLUMNS = "select run_id, sync_id, started_at, ended_at, status, dry_run,"
-            + " read, sent, unchanged, invalid, rejected, deferred, error from klaviyo_sync.runs";
+            + " read, sent, unchanged, invalid, rejected, deferred, error, would_send from klaviyo_sync.runs";
 
     public List<RunRecord> recentRuns(String syncId, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
@@ -190,7 +193,7 @@ public final class StateStore {
                 out.add(new RunRecord(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
                         ended == null ? null : ended.toInstant(), rs.getString(5), rs.getBoolean(6), rs.getLong(7),
                         rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
-                        rs.getString(13)));
+                        rs.getString(13), rs.getLong(14)));
             }
         }
         return out;

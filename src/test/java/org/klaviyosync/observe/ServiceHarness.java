@@ -21,7 +21,10 @@ import org.klaviyosync.settings.Settings;
  */
 final class ServiceHarness implements AutoCloseable {
 
-    record Answer(int status, String body) {
+    record Answer(int status, String body, String challenge) {
+        Answer(int status, String body) {
+            this(status, body, null);
+        }
     }
 
     private final SyncApplication app;
@@ -74,6 +77,17 @@ final class ServiceHarness implements AutoCloseable {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.body());
+    }
+
+    /** A request to {@code host} (an address of this machine) on the management port, with an Authorization header. */
+    Answer get(String host, String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                .timeout(Duration.ofSeconds(60)).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body(), r.headers().firstValue("WWW-Authenticate").orElse(null));
     }
 
     private URI uri(String path) {
