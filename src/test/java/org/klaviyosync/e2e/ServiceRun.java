@@ -9,11 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code run --json} of the service as a child JVM ({@link PeakHeapMain}), measured: wall time from
- * launch to exit, the run's own duration, rows read, peak heap, CPU time and, when a first-row marker is
+ * launch to exit, the run's own duration, rows read, peak heap (sampled, and the sum of the heap pools'
+ * peaks), CPU time and, when a first-row marker is
  * given, when the first row of the model was read.
  */
 record ServiceRun(String name, long launchEpochMillis, double wallSeconds, double runSeconds, JsonNode summary,
-        long heapBytes, double cpuSeconds, long firstRowEpochMillis) {
+        long heapBytes, long heapPoolBytes, double cpuSeconds, long firstRowEpochMillis) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +57,7 @@ record ServiceRun(String name, long launchEpochMillis, double wallSeconds, doubl
         List<String> lines = Files.readAllLines(log);
         JsonNode run = null;
         long heapBytes = 0;
+        long heapPoolBytes = 0;
         double cpu = 0;
         long firstRow = 0;
         for (String line : lines) {
@@ -63,6 +65,8 @@ record ServiceRun(String name, long launchEpochMillis, double wallSeconds, doubl
                 run = JSON.readTree(line);
             } else if (line.startsWith("PEAK_HEAP_SAMPLED=")) {
                 heapBytes = Long.parseLong(value(line));
+            } else if (line.startsWith("PEAK_HEAP_POOLS=")) {
+                heapPoolBytes = Long.parseLong(value(line));
             } else if (line.startsWith("CPU_TIME_NANOS=")) {
                 cpu = Long.parseLong(value(line)) / 1e9;
             } else if (line.startsWith("FIRST_ROW_EPOCH_MS=")) {
@@ -75,8 +79,8 @@ record ServiceRun(String name, long launchEpochMillis, double wallSeconds, doubl
                     + " rows read and none deferred):\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
         }
-        return new ServiceRun(name, launch, wall, run.get("durationMs").asLong() / 1000.0, run, heapBytes, cpu,
-                firstRow);
+        return new ServiceRun(name, launch, wall, run.get("durationMs").asLong() / 1000.0, run, heapBytes, heapPoolBytes,
+                cpu, firstRow);
     }
 
     private static String value(String line) {
