@@ -3,7 +3,6 @@ package org.klaviyosync.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +25,6 @@ import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 @Tag("benchmark")
 class IncrementalBenchmark {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
     private static final String MODEL = "select id, email, plan, score from bench_people";
 
@@ -64,39 +61,15 @@ class IncrementalBenchmark {
     }
 
     private String phase(String name, CliHarness cli, long sent, long unchanged) throws Exception {
-        Path log = work.resolve(name.replace(' ', '-').replace("%", "pct") + ".log");
-        long start = System.nanoTime();
-        Process p = ChildProcess.start(PeakHeapMain.class.getName(), "256m", cli.env(), log, "run", "--json", "bench");
-        if (!p.waitFor(60, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(name + " did not finish");
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        List<String> lines = Files.readAllLines(log);
-        JsonNode run = null;
-        long sampled = 0;
-        long pools = 0;
-        for (String line : lines) {
-            if (line.startsWith("{\"sync\"")) {
-                run = JSON.readTree(line);
-            } else if (line.startsWith("PEAK_HEAP_SAMPLED=")) {
-                sampled = Long.parseLong(line.substring(line.indexOf('=') + 1));
-            } else if (line.startsWith("PEAK_HEAP_POOLS=")) {
-                pools = Long.parseLong(line.substring(line.indexOf('=') + 1));
-            }
-        }
-        if (run == null || p.exitValue() != 0) {
-            throw new AssertionError(name + " failed (exit " + p.exitValue() + "):\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
-        }
-        assertEquals(ROWS, run.get("read").asLong());
+        ServiceRun measured = ServiceRun.measure(name, cli, "bench", "256m", work, "", null, ROWS);
+        JsonNode run = measured.summary();
         assertEquals(sent, run.get("sent").asLong(), run.toString());
         assertEquals(unchanged, run.get("unchanged").asLong(), run.toString());
-        double runSeconds = run.get("durationMs").asLong() / 1000.0;
+        double runSeconds = measured.runSeconds();
         return String.format("%-15s wall %6.1f s (process, incl. JVM and Camel start) | run %6.1f s | %,9.0f rows/s"
                 + " | sent %,d unchanged %,d | peak heap %,d MB sampled, %,d MB sum of pool peaks",
-                name, seconds, runSeconds, ROWS / runSeconds, run.get("sent").asLong(), run.get("unchanged").asLong(),
-                sampled >> 20, pools >> 20);
+                name, measured.wallSeconds(), runSeconds, ROWS / runSeconds, run.get("sent").asLong(),
+                run.get("unchanged").asLong(), measured.heapBytes() >> 20, measured.heapPoolBytes() >> 20);
     }
 
     /** Streams the model with and without the duplicate-identifier count, to price the window. */

@@ -12,14 +12,23 @@ import org.klaviyosync.cli.Cli;
  * The command line, as {@code KlaviyoSync.main} runs it, reporting the heap it needed: the highest
  * heap use sampled every 10 ms and the sum of the heap pools' peaks (an upper bound), printed as
  * {@code PEAK_HEAP_SAMPLED=...} and {@code PEAK_HEAP_POOLS=...} bytes on the last lines, and the
- * process's CPU time as {@code CPU_TIME_NANOS=...}.
+ * process's CPU time as {@code CPU_TIME_NANOS=...}. With {@link #FIRST_ROW_MARKER} in the environment,
+ * also when the first row of the query containing it was read ({@link FirstRowProbe}), as
+ * {@code FIRST_ROW_EPOCH_MS=...}.
  */
 public final class PeakHeapMain {
+
+    /** Environment variable: text of the model query whose first row is timed. */
+    static final String FIRST_ROW_MARKER = "BENCH_FIRST_ROW_MARKER";
 
     private PeakHeapMain() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.sql.SQLException {
+        String marker = System.getenv(FIRST_ROW_MARKER);
+        if (marker != null) {
+            FirstRowProbe.install(marker);
+        }
         TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
         AtomicLong sampled = new AtomicLong();
         Thread sampler = new Thread(() -> {
@@ -46,6 +55,9 @@ public final class PeakHeapMain {
         System.out.println("PEAK_HEAP_POOLS=" + pools);
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             System.out.println("CPU_TIME_NANOS=" + os.getProcessCpuTime());
+        }
+        if (marker != null) {
+            System.out.println("FIRST_ROW_EPOCH_MS=" + FirstRowProbe.firstRowEpochMillis());
         }
         System.exit(code);
     }

@@ -1,8 +1,6 @@
 package org.klaviyosync.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -47,7 +45,6 @@ class SyncBenchmark {
     private static final Set<String> PHASES = Set.of(System.getProperty("bench.phases", "").isBlank()
             ? new String[] {"limits", "lifted", "unchanged", "changed", "baseline"}
             : System.getProperty("bench.phases").split(","));
-    private static final String MODEL = "select id, email, first_name, plan, score from bench_people";
     /** Klaviyo's bulk import ceiling: 150 jobs of 10,000 profiles a minute. */
     private static final double CEILING = 150 * 10_000 / 60.0;
 
@@ -56,11 +53,7 @@ class SyncBenchmark {
 
     @Test
     void benchmark() throws Exception {
-        TestWarehouse warehouse = TestWarehouse.fresh();
-        warehouse.execute("create table bench_people (id text, email text, first_name text, plan text, score int)",
-                "insert into bench_people select 'p-' || g, 'person' || g || '@example.com', 'Name' || (g % 1000),"
-                        + " 'basic', g from generate_series(1, " + ROWS + ") g",
-                "analyze bench_people");
+        TestWarehouse warehouse = BenchPeople.warehouse(ROWS);
         List<String> report = new ArrayList<>();
         report.add(String.format("klaviyo-sync benchmark: %,d rows, service JVM -Xmx%s, %d cores", ROWS, HEAP,
                 Runtime.getRuntime().availableProcessors()));
@@ -74,35 +67,29 @@ class SyncBenchmark {
             CliHarness cli = CliHarness.connectedTo(work, warehouse, klaviyo)
                     .env("KLAVIYO_JOB_POLL_INTERVAL_MS", "200");
             for (String id : List.of("at-limits", "lifted")) {
-                cli.sync(id, "model", MODEL, "identifier", "external_id", "identifierColumn", "id",
-                        "properties", "email=email,first_name=first_name,plan=plan,score=score", "lists", "Bench");
+                BenchPeople.sync(cli, id);
             }
 
             if (PHASES.contains("limits")) {
                 klaviyo.setRateLimitsEnabled(true);
-                Phase limited = phase("1. first run, real limits", cli, "at-limits");
+                ServiceRun limited = phase("1. first run, real limits", cli, "at-limits");
                 limitedRate = limited.rowsPerSecond();
-                report.add(limited.line(klaviyo.count429()));
+                report.add(line(limited, klaviyo.count429()));
             }
 
             klaviyo.reset();
             klaviyo.setJobPollsUntilComplete(1);
             klaviyo.setRateLimitsEnabled(false);
-            // far above what a million rows need (100 jobs), yet small: Camel's throttle holds one permit
-            // object per request of its period, so a limit of millions would itself cost memory and CPU
-            for (String bucket : List.of("BULK_IMPORT", "BULK_JOB_READ", "LIST_WRITE", "PROFILE_IMPORT", "READS")) {
-                cli.env("KLAVIYO_LIMITS_" + bucket + "_PER_SECOND", "1000")
-                        .env("KLAVIYO_LIMITS_" + bucket + "_PER_MINUTE", "6000");
-            }
+            BenchPeople.liftServiceLimits(cli);
             if (PHASES.contains("lifted")) {
-                report.add(phase("2. first run, limits lifted", cli, "lifted").line(-1));
+                report.add(line(phase("2. first run, limits lifted", cli, "lifted"), -1));
             }
             if (PHASES.contains("unchanged")) {
-                report.add(phase("3a. no-change run", cli, "lifted").line(-1));
+                report.add(line(phase("3a. no-change run", cli, "lifted"), -1));
             }
             if (PHASES.contains("changed")) {
                 warehouse.execute("update bench_people set plan = 'gold' where score % 100 = 0");
-                report.add(phase("3b. 1% changed run", cli, "lifted").line(-1));
+                report.add(line(phase("3b. 1% changed run", cli, "lifted"), -1));
             }
             klaviyo.reset();
             if (PHASES.contains("baseline")) {
@@ -133,56 +120,14 @@ class SyncBenchmark {
         return report;
     }
 
-    private record Phase(String name, double wallSeconds, double runSeconds, long read, long heapBytes,
-            double cpuSeconds) {
-
-        double rowsPerSecond() {
-            return read / runSeconds;
-        }
-
-        String line(int count429) {
-            return String.format("%-32s %9.1f %9.1f %,11.0f %9d %9.1f %9.1f%%%s", name, wallSeconds, runSeconds,
-                    rowsPerSecond(), heapBytes >> 20, cpuSeconds, 100 * rowsPerSecond() / CEILING,
-                    count429 >= 0 ? "  (429s: " + count429 + ")" : "");
-        }
+    private static String line(ServiceRun run, int count429) {
+        return String.format("%-32s %9.1f %9.1f %,11.0f %9d %9.1f %9.1f%%%s", run.name(), run.wallSeconds(),
+                run.runSeconds(), run.rowsPerSecond(), run.heapBytes() >> 20, run.cpuSeconds(),
+                100 * run.rowsPerSecond() / CEILING, count429 >= 0 ? "  (429s: " + count429 + ")" : "");
     }
 
-    private Phase phase(String name, CliHarness cli, String syncId) throws Exception {
-        Path log = work.resolve(syncId + "-" + System.nanoTime() + ".log");
-        String jfr = System.getProperty("bench.jfr", "");
-        if (!jfr.isEmpty()) {
-            // a flight recording of this phase's service JVM
-            Files.createDirectories(Path.of(jfr));
-            cli.env("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename="
-                    + Path.of(jfr).toAbsolutePath().resolve(name.replaceAll("[^A-Za-z0-9]+", "-") + ".jfr"));
-        }
-        long start = System.nanoTime();
-        Process p = ChildProcess.start(PeakHeapMain.class.getName(), HEAP, cli.env(), log, "run", "--json", syncId);
-        if (!p.waitFor(90, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(name + " did not finish");
-        }
-        double wall = (System.nanoTime() - start) / 1e9;
-        List<String> lines = Files.readAllLines(log);
-        JsonNode run = null;
-        long heap = 0;
-        double cpu = 0;
-        for (String line : lines) {
-            if (line.startsWith("{\"sync\"")) {
-                run = JSON.readTree(line);
-            } else if (line.startsWith("PEAK_HEAP_SAMPLED=")) {
-                heap = Long.parseLong(line.substring(line.indexOf('=') + 1));
-            } else if (line.startsWith("CPU_TIME_NANOS=")) {
-                cpu = Long.parseLong(line.substring(line.indexOf('=') + 1)) / 1e9;
-            }
-        }
-        if (run == null || p.exitValue() != 0) {
-            throw new AssertionError(name + " failed (exit " + p.exitValue() + "):\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
-        }
-        assertEquals(ROWS, run.get("read").asLong(), run.toString());
-        assertEquals(0, run.get("deferred").asLong(), run.toString());
-        return new Phase(name, wall, run.get("durationMs").asLong() / 1000.0, run.get("read").asLong(), heap, cpu);
+    private ServiceRun phase(String name, CliHarness cli, String syncId) throws Exception {
+        return ServiceRun.measure(name, cli, syncId, HEAP, work, System.getProperty("bench.jfr", ""), null, ROWS);
     }
 
     /** One profile-import request per row, paced to the endpoint's documented burst, for a fixed sample. */

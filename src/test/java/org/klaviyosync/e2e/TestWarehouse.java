@@ -63,6 +63,11 @@ public final class TestWarehouse {
         return server().getJdbcUrl("postgres", database);
     }
 
+    /** The database as a libpq URI ({@code postgresql://user@host:port/db}), for psql and other clients. */
+    public String connectionUri() {
+        return "postgresql://postgres@localhost:" + server().getPort() + "/" + database;
+    }
+
     public DataSource dataSource() {
         return server().getDatabase("postgres", database);
     }

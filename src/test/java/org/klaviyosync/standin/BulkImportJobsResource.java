@@ -96,6 +96,8 @@ final class BulkImportJobsResource {
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private long seq;
     private int pollsUntilComplete = 2;
+    /** When not negative, a job completes when first looked at this long after it was accepted. */
+    private long completionDelayMillis = -1;
     private boolean importErrorsPointAtProfiles;
     private boolean importErrorsUpperCaseEmails;
     private long otherProfiles;
@@ -121,6 +123,11 @@ final class BulkImportJobsResource {
             throw new IllegalArgumentException("a job needs at least one poll to complete");
         }
         this.pollsUntilComplete = n;
+    }
+
+    /** A job completes when first polled or listed {@code millis} after it was accepted; negative: by polls. */
+    void setCompletionDelayMillis(long millis) {
+        this.completionDelayMillis = millis;
     }
 
     /**
@@ -396,7 +403,9 @@ final class BulkImportJobsResource {
             job.startedAt = Instant.now();
         }
         job.status = "processing";
-        if (job.polls >= pollsUntilComplete) {
+        boolean due = completionDelayMillis < 0 ? job.polls >= pollsUntilComplete
+                : !Instant.now().isBefore(job.createdAt.plusMillis(completionDelayMillis));
+        if (due) {
             job.claimed = true;
             return true;
         }

@@ -103,6 +103,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final ProfilesResource profilesResource = new ProfilesResource(profiles);
     private final ListsResource listsResource = new ListsResource(lists, profiles);
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private final ServiceTimes serviceTimes = new ServiceTimes();
     private volatile boolean recordBodies = true;
     private final List<Route> routes = new ArrayList<>();
     private final HttpServer server;
@@ -213,6 +214,17 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * Jobs complete when first polled or listed at least {@code millis} after they were accepted, however
+     * often they were looked at before, as Klaviyo's jobs finish on their own time; a negative value
+     * returns to completing by polls ({@link #setJobPollsUntilComplete}).
+     */
+    public void setJobCompletionDelayMillis(long millis) {
+        synchronized (lock) {
+            jobs.setCompletionDelayMillis(millis);
+        }
+    }
+
     /** Import errors echo the failed profile with its email address in upper case. */
     public void setImportErrorsUpperCaseEmails(boolean on) {
         synchronized (lock) {
@@ -221,9 +233,9 @@ public final class KlaviyoStandIn implements AutoCloseable {
     }
 
     /**
-     * Clears profiles, lists, jobs, recorded requests, rate-limit windows, the list daily count,
-     * faults and the import errors' pointer and case settings. Keys, rate-limit settings and the
-     * polls-until-complete setting stay.
+     * Clears profiles, lists, jobs, recorded requests and their service times, rate-limit windows, the
+     * list daily count, faults and the import errors' pointer and case settings. Keys, rate-limit
+     * settings and the polls-until-complete and completion-delay settings stay.
      */
     public void reset() {
         synchronized (lock) {
@@ -234,6 +246,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
             profiles.clear();
         }
         requests.clear();
+        serviceTimes.clear();
         rateLimiter.clearWindows();
         faults.clear();
     }
@@ -341,6 +354,11 @@ public final class KlaviyoStandIn implements AutoCloseable {
                 .filter(r -> r.method().equalsIgnoreCase(method) && r.path().startsWith(pathPrefix)).count();
     }
 
+    /** How long answers took, per kind of request, since the start or the last {@link #reset}. */
+    public ServiceTimes serviceTimes() {
+        return serviceTimes;
+    }
+
     /** Requests answered 429 (rate limits, daily cap and 429 storms). */
     public int count429() {
         return (int) requests().stream().filter(r -> r.responseStatus() == 429).count();
@@ -440,6 +458,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     // ---------------------------------------------------------------- request pipeline
 
     private void serve(HttpExchange exchange) {
+        long arrived = System.nanoTime();
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
@@ -503,6 +522,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
         requests.add(new RecordedRequest(method, path, query, headers, recordedBody, status));
         send(exchange, status, out, extraHeaders, rate);
+        serviceTimes.record(method, path, status, System.nanoTime() - arrived);
     }
 
     /**

@@ -311,6 +311,36 @@ class KlaviyoStandInTest {
     }
 
     @Test
+    void withACompletionDelayJobsCompleteOnTheirOwnTimeNotByPolls() throws Exception {
+        standIn.setJobCompletionDelayMillis(400);
+        standIn.setRateLimitsEnabled(false);
+        long before = System.nanoTime();
+        String jobPath = "/api/profile-bulk-import-jobs/" + createJob(numberedProfiles(0, 3));
+        for (int i = 0; i < 3; i++) {
+            JsonNode early = JSON.readTree(send(api("GET", jobPath, null)).body()).get("data");
+            if ((System.nanoTime() - before) / 1_000_000 < 400) {
+                assertEquals("processing", early.at("/attributes/status").asText(), "polls alone do not complete it");
+            }
+        }
+        JsonNode job;
+        do {
+            job = JSON.readTree(send(api("GET", jobPath, null)).body()).get("data");
+        } while (!job.at("/attributes/status").asText().equals("complete")
+                && System.nanoTime() - before < Duration.ofSeconds(10).toNanos());
+        assertEquals("complete", job.at("/attributes/status").asText());
+        assertTrue(System.nanoTime() - before >= Duration.ofMillis(400).toNanos());
+        assertEquals(3, job.at("/attributes/completed_count").asInt());
+        assertEquals(3, standIn.profiles().size());
+
+        ServiceTimes.Kind polls = standIn.serviceTimes().snapshot().get("GET /api/profile-bulk-import-jobs/{id}");
+        assertTrue(polls.count() >= 4, "every poll is timed: " + polls);
+        assertTrue(polls.maxNanos() > 0 && polls.lastSuccessEpochMillis() > 0, polls.toString());
+        assertEquals(1, standIn.serviceTimes().snapshot().get("POST /api/profile-bulk-import-jobs").count());
+        standIn.reset();
+        assertTrue(standIn.serviceTimes().snapshot().isEmpty(), "reset clears the times");
+    }
+
+    @Test
     void importErrorsArePagedAndEchoTheOriginalPayload() throws Exception {
         standIn.setJobPollsUntilComplete(1);
         ArrayNode profiles = JSON.createArrayNode();
