@@ -4,7 +4,7 @@
 # downloads Hawtio and Jetty from Maven Central (cached in target/hawtio-check), starts the service
 # (embedded demo warehouse, dry run: KLAVIYO_API_KEY is ignored) and Hawtio, then
 # bench/hawtio/hawtio-check.mjs connects, lists the routes, opens the route diagram of
-# customers-by-external-id, runs the sync from its MBean's Operations tab (runNow, pause, resume,
+# customers-by-external-id (its boxes must read the step ids), runs the sync from its MBean's Operations tab (runNow, pause, resume,
 # startRun), asserts the run happened and that Jolokia refused nothing, and saves
 # docs/img/hawtio-route-diagram.png and docs/img/hawtio-sync-operations.png.
 #

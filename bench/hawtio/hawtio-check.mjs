@@ -94,6 +94,13 @@ try {
   await page.waitForSelector('.react-flow__node', { timeout: 30000 });
   const boxes = await page.$$eval('.react-flow__node', (n) => n.length);
   if (boxes < 10) fail(`the route diagram of ${sync} shows ${boxes} boxes`);
+  // the boxes read the steps' ids (the dump marks them customId="true"), not `Process ref:...`
+  const labels = await page.$$eval('.camel-node-label', (n) => n.map((e) => e.textContent.trim()));
+  // (Hawtio cuts a label of 20 characters or more to 17, and appends a step's expression)
+  for (const step of ['run-the-sync', 'open-the-run', 'stream-the-model', 'map-to-profiles', 'batch-changed-rows',
+    'queue-full-batch', 'flush-last-batches', 'await-every-batch', 'settle-bulk-jobs']) {
+    if (!labels.includes(step)) fail(`the route diagram of ${sync} has no box labelled ${step}: ${labels.join(' | ')}`);
+  }
   await sleep(2500);
   fs.mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, 'hawtio-route-diagram.png') });

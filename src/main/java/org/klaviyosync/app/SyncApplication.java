@@ -38,6 +38,7 @@ import org.klaviyosync.klaviyo.ListResolution;
 import org.klaviyosync.klaviyo.OutageBreaker;
 import org.klaviyosync.klaviyo.ProfileImports;
 import org.klaviyosync.klaviyo.RetryPolicy;
+import org.klaviyosync.observe.HandNamedStepsXmlDumper;
 import org.klaviyosync.observe.JolokiaAccess;
 import org.klaviyosync.observe.KlaviyoKeyHealthCheck;
 import org.klaviyosync.observe.KlaviyoRequestMetrics;
@@ -306,6 +307,7 @@ public final class SyncApplication implements AutoCloseable {
             @Override
             public void afterConfigure(BaseMainSupport configured) {
                 jolokiaAccess.guardWhenServing(configured.getCamelContext());
+                HandNamedStepsXmlDumper.install(configured.getCamelContext());
             }
         });
         main.start();

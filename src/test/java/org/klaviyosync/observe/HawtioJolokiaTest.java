@@ -250,7 +250,11 @@ class HawtioJolokiaTest {
         assertEquals(0L, jmx.getAttribute(mbean, "CurrentRunId"));
     }
 
-    /** Every step of the sync's route carries a description, so its diagram reads as the pipeline. */
+    /**
+     * Every step of the routes carries a description, and its id is marked as given by hand
+     * ({@code customId="true"}): Hawtio's diagram labels a box with the step's id only then, so the
+     * diagram of a sync reads as the pipeline.
+     */
     private static void assertEveryStepOfTheSyncIsDescribed(String xml) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         Document doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
@@ -259,19 +263,22 @@ class HawtioJolokiaTest {
         for (int i = 0; i < routes.getLength(); i++) {
             Element route = (Element) routes.item(i);
             List<String> undescribed = new ArrayList<>();
-            int steps = undescribedSteps(route, undescribed, true);
+            List<String> unlabelled = new ArrayList<>();
+            int steps = undescribedSteps(route, undescribed, unlabelled);
             assertTrue(undescribed.isEmpty(), "route " + route.getAttribute("id") + " has steps without a description: "
                     + undescribed);
+            assertTrue(unlabelled.isEmpty(), "route " + route.getAttribute("id")
+                    + " has steps Hawtio would not label with their id (no customId=\"true\"): " + unlabelled);
             if (route.getAttribute("id").equals(SYNC)) {
                 // Camel 4.18's dump leaves out doCatch and doFinally (they are described in the YAML too)
                 assertEquals(14, steps, "the sync's steps in the dump");
             }
             routesChecked++;
         }
-        assertEquals(8, routesChecked, "two syncs, five Klaviyo routes and the history retention");
+        assertEquals(8, routesChecked, "two syncs, five Klaviyo routes and history-retention");
     }
 
-    private static int undescribedSteps(Element parent, List<String> undescribed, boolean isRoute) {
+    private static int undescribedSteps(Element parent, List<String> undescribed, List<String> unlabelled) {
         int steps = 0;
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (!(n instanceof Element e) || !e.hasAttribute("id")) {
@@ -282,8 +289,11 @@ class HawtioJolokiaTest {
                 if (e.getAttribute("description").isBlank()) {
                     undescribed.add(e.getTagName() + " " + e.getAttribute("id"));
                 }
+                if (!e.getAttribute("customId").equals("true")) {
+                    unlabelled.add(e.getTagName() + " " + e.getAttribute("id"));
+                }
             }
-            steps += undescribedSteps(e, undescribed, false);
+            steps += undescribedSteps(e, undescribed, unlabelled);
         }
         return steps;
     }
