@@ -1,7 +1,7 @@
 // Drives a real Hawtio 4 console in headless Chromium against the service, as an operator would:
 // connect, list the routes, open a sync's route diagram, then on the sync's MBean run the sync from
 // the Operations tab (runNow, pause, resume, startRun). Fails on any request Jolokia refuses.
-// Saves the screenshots README shows; with RECORD=<file> also writes the requests Hawtio posted
+// Saves the screenshots docs/console.md shows; with RECORD=<file> also writes the requests Hawtio posted
 // (query and JSON body of each), as in src/test/resources/hawtio/jolokia-requests.json.
 // Run by bench/hawtio-check.sh, which starts the service and Hawtio first.
 import fs from 'node:fs';

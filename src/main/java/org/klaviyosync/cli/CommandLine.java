@@ -34,7 +34,7 @@ public record CommandLine(String command, List<String> arguments, boolean json, 
                                            that run (default: the latest run with rejections)
 
             Exit codes: 0 success, 1 a run or a check failed, 2 configuration or usage error.
-            Configuration: application.properties, overridden by environment variables (see README.md).
+            Configuration: application.properties, overridden by environment variables (see docs/configuration.md).
             """;
 
     /** Parses {@code args}; throws {@link UsageException} for anything it does not understand. */

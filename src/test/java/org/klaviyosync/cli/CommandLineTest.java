@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The commands and flags README documents, and what the parser refuses. */
+/** The commands and flags docs/operations.md documents, and what the parser refuses. */
 class CommandLineTest {
 
     private static CommandLine parse(String... args) {

@@ -23,7 +23,7 @@ import org.klaviyosync.standin.StandInProfile;
  * Every PostgreSQL type a model can return, through the whole pipeline (camel-sql, the mapper,
  * bulk import over HTTP) to the stand-in: each column's JSON form as Klaviyo stores it, and the
  * types that cannot be sent making their row invalid with the column named. The table of forms is
- * README's "Values" section.
+ * docs/data-types.md.
  */
 class ColumnTypesEndToEndTest {
 

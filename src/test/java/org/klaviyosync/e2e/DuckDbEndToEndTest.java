@@ -181,7 +181,7 @@ class DuckDbEndToEndTest {
 
     @Test
     void theMainClassRunsFromAClasspathWithExtraDriverJarsAsReadmeShows() throws Exception {
-        // README: java -cp target/klaviyo-sync.jar:drivers/* org.klaviyosync.KlaviyoSync run
+        // docs/warehouses.md: java -cp target/klaviyo-sync.jar:drivers/* org.klaviyosync.KlaviyoSync run
         Path drivers = Files.createDirectories(work.resolve("drivers"));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path") + java.io.File.pathSeparator + drivers + "/*",
