@@ -6,7 +6,7 @@ package org.klaviyosync.klaviyo;
  */
 public enum RateLimitBucket {
     BULK_IMPORT("bulk-import", RateLimit.BULK_IMPORT),
-    /** Polling jobs, listing jobs and reading their import errors: 10/s, 150/min of their own. */
+    /** Polling jobs, listing jobs and reading their import errors, paced apart from the imports. */
     BULK_JOB_READ("bulk-job-read", RateLimit.BULK_JOB_READ),
     PROFILE_IMPORT("profile-import", RateLimit.PROFILE_IMPORT),
     LIST_WRITE("list-write", RateLimit.LIST_WRITE),
