@@ -55,6 +55,7 @@ import org.klaviyosync.pipeline.DeadLetterRecorder;
 import org.klaviyosync.pipeline.DryRunRecorder;
 import org.klaviyosync.pipeline.NullClearer;
 import org.klaviyosync.pipeline.ExchangeKeys;
+import org.klaviyosync.pipeline.KlaviyoThrottleRoutes;
 import org.klaviyosync.pipeline.ModelRows;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
 import org.klaviyosync.pipeline.MappingWorkers;
@@ -217,12 +218,8 @@ public final class SyncApplication implements AutoCloseable {
         }
         // the route's statement fetch size follows the engine's streaming rule (MySQL's driver wants Integer.MIN_VALUE)
         props.setProperty("warehouse.fetch-size", String.valueOf(connections.statementFetchSize()));
-        for (String bucket : new String[] {"bulk-import", "bulk-job-read", "list-write", "profile-import", "reads"}) {
-            for (String per : new String[] {"per-second", "per-minute"}) {
-                String key = "klaviyo.limits." + bucket + "." + per;
-                settings.get(key).ifPresent(v -> props.setProperty(key, v));
-            }
-        }
+        // one throttle route per Klaviyo rate limit, at its documented or configured limits
+        main.configure().addRoutesBuilder(new KlaviyoThrottleRoutes(settings));
         managementProperties(props);
         props.setProperty("camel.main.shutdown-timeout", Long.toString(camelShutdownTimeout().toSeconds()));
         // the service purges the history on a schedule too (routes/klaviyo-sync-housekeeping.yaml)

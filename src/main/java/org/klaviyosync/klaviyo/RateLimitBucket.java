@@ -1,37 +1,41 @@
 package org.klaviyosync.klaviyo;
 
 /**
- * Klaviyo's documented per-endpoint limits (burst per second, steady per minute). The Camel
- * route {@code klaviyo-api} throttles each bucket; names are the {@code klaviyoBucket} header values.
+ * The kind of a Klaviyo call, as counted in the metrics ({@code endpoint} label), and the
+ * {@link RateLimit} it is paced by: list reads and profile reads share one.
  */
 public enum RateLimitBucket {
-    BULK_IMPORT("bulk-import", 10, 150),
-    /** Polling jobs, listing jobs and reading their import errors: 10/s, 150/min of their own. */
-    BULK_JOB_READ("bulk-job-read", 10, 150),
-    PROFILE_IMPORT("profile-import", 75, 750),
-    LIST_WRITE("list-write", 10, 150),
-    LIST_READ("list-read", 75, 750),
-    PROFILE_READ("profile-read", 75, 750);
+    BULK_IMPORT("bulk-import", RateLimit.BULK_IMPORT),
+    /** Polling jobs, listing jobs and reading their import errors, paced apart from the imports. */
+    BULK_JOB_READ("bulk-job-read", RateLimit.BULK_JOB_READ),
+    PROFILE_IMPORT("profile-import", RateLimit.PROFILE_IMPORT),
+    LIST_WRITE("list-write", RateLimit.LIST_WRITE),
+    LIST_READ("list-read", RateLimit.READS),
+    PROFILE_READ("profile-read", RateLimit.READS);
 
     private final String headerValue;
-    private final int burstPerSecond;
-    private final int steadyPerMinute;
+    private final RateLimit rateLimit;
 
-    RateLimitBucket(String headerValue, int burstPerSecond, int steadyPerMinute) {
+    RateLimitBucket(String headerValue, RateLimit rateLimit) {
         this.headerValue = headerValue;
-        this.burstPerSecond = burstPerSecond;
-        this.steadyPerMinute = steadyPerMinute;
+        this.rateLimit = rateLimit;
     }
 
+    /** The bucket's name, e.g. {@code list-read} (the metrics' {@code endpoint} label). */
     public String headerValue() {
         return headerValue;
     }
 
+    /** The limit this bucket's calls count against. */
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
     public int burstPerSecond() {
-        return burstPerSecond;
+        return rateLimit.burstPerSecond();
     }
 
     public int steadyPerMinute() {
-        return steadyPerMinute;
+        return rateLimit.steadyPerMinute();
     }
 }

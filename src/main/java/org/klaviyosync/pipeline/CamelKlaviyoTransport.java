@@ -36,7 +36,7 @@ public final class CamelKlaviyoTransport implements KlaviyoTransport {
     public KlaviyoResponse exchange(KlaviyoRequest request) throws IOException {
         Exchange result = producer().send(ENDPOINT, exchange -> {
             Message in = exchange.getIn();
-            in.setHeader("klaviyoBucket", request.bucket().headerValue());
+            in.setHeader("klaviyoRateLimit", request.bucket().rateLimit().id());
             in.setHeader(Exchange.HTTP_METHOD, request.method());
             in.setHeader(Exchange.HTTP_URI, baseUrl + request.pathAndQuery());
             in.setHeader("Authorization", authorization);

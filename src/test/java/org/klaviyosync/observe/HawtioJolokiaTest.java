@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.klaviyosync.e2e.TestWarehouse;
+import org.klaviyosync.klaviyo.RateLimit;
 import org.klaviyosync.standin.KlaviyoStandIn;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -260,8 +261,10 @@ class HawtioJolokiaTest {
         Document doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         NodeList routes = doc.getElementsByTagName("route");
         int routesChecked = 0;
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < routes.getLength(); i++) {
             Element route = (Element) routes.item(i);
+            ids.add(route.getAttribute("id"));
             List<String> undescribed = new ArrayList<>();
             List<String> unlabelled = new ArrayList<>();
             int steps = undescribedSteps(route, undescribed, unlabelled);
@@ -275,7 +278,11 @@ class HawtioJolokiaTest {
             }
             routesChecked++;
         }
-        assertEquals(8, routesChecked, "two syncs, five Klaviyo routes and history-retention");
+        for (RateLimit limit : RateLimit.values()) {
+            assertTrue(ids.contains("klaviyo-throttle-" + limit.id()), limit + " has its throttle route: " + ids);
+        }
+        assertEquals(13, routesChecked, "two syncs, five Klaviyo routes, history-retention and a throttle route per"
+                + " rate limit: " + ids);
     }
 
     private static int undescribedSteps(Element parent, List<String> undescribed, List<String> unlabelled) {
