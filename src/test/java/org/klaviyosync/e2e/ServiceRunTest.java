@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.klaviyosync.standin.KlaviyoStandIn;
 
-/** The benchmarks' measured run of the service as a child JVM, first-row probe included. */
+/**
+ * The benchmarks' measured run of the service as a child JVM, first-row probe included. Runs with
+ * the benchmarks (it starts two service JVMs), not in the default test run.
+ */
+@Tag("benchmark")
 class ServiceRunTest {
 
     @TempDir

@@ -268,7 +268,7 @@ class HawtioJolokiaTest {
             }
             routesChecked++;
         }
-        assertEquals(7, routesChecked, "two syncs and five Klaviyo routes");
+        assertEquals(8, routesChecked, "two syncs, five Klaviyo routes and the history retention");
     }
 
     private static int undescribedSteps(Element parent, List<String> undescribed, boolean isRoute) {
