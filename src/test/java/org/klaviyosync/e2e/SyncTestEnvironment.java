@@ -31,6 +31,7 @@ public final class SyncTestEnvironment
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     private final int demoCustomers;
+    private boolean warehousePerTest;
     private Integer jobPollsUntilComplete;
     private boolean apiKey = true;
 
@@ -46,6 +47,13 @@ public final class SyncTestEnvironment
     /** An empty warehouse database: the class creates its own tables. */
     public static SyncTestEnvironment freshWarehouse() {
         return new SyncTestEnvironment(0);
+    }
+
+    /** A new empty warehouse database for each test, where the tests change the tables they share. */
+    public static SyncTestEnvironment freshWarehouseForEachTest() {
+        SyncTestEnvironment e = new SyncTestEnvironment(0);
+        e.warehousePerTest = true;
+        return e;
     }
 
     /** A warehouse database holding {@code rows} demo customers. */
@@ -70,7 +78,9 @@ public final class SyncTestEnvironment
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        warehouse = demoCustomers == 0 ? TestWarehouse.fresh() : TestWarehouse.withDemoCustomers(demoCustomers);
+        if (!warehousePerTest) {
+            warehouse = demoCustomers == 0 ? TestWarehouse.fresh() : TestWarehouse.withDemoCustomers(demoCustomers);
+        }
         klaviyo = KlaviyoStandIn.start();
     }
 
@@ -83,6 +93,9 @@ public final class SyncTestEnvironment
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
+        if (warehousePerTest) {
+            warehouse = TestWarehouse.fresh();
+        }
         warehouse.forgetSyncs();
         klaviyo.reset();
         if (jobPollsUntilComplete != null) {
