@@ -28,10 +28,9 @@ import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.settings.Settings;
@@ -52,24 +51,14 @@ class ApiKeySecrecyTest {
             "wr0ng_k3y", "r34d_0nly");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(100).withoutApiKey();
 
     @BeforeAll
     static void start() throws Exception {
-        warehouse = TestWarehouse.withDemoCustomers(100);
-        klaviyo = KlaviyoStandIn.start();
-        klaviyo.addKey(KEY, KlaviyoStandIn.ALL_SCOPES);
-        klaviyo.addKey(READ_ONLY_KEY, Set.of(KlaviyoStandIn.PROFILES_READ, KlaviyoStandIn.LISTS_READ));
-        klaviyo.setJobPollsUntilComplete(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        klaviyo.close();
+        e2e.klaviyo().addKey(KEY, KlaviyoStandIn.ALL_SCOPES);
+        e2e.klaviyo().addKey(READ_ONLY_KEY, Set.of(KlaviyoStandIn.PROFILES_READ, KlaviyoStandIn.LISTS_READ));
+        e2e.klaviyo().setJobPollsUntilComplete(1);
     }
 
     @Test
@@ -92,9 +81,7 @@ class ApiKeySecrecyTest {
         context.updateLoggers();
         List<String> evidence = new ArrayList<>();
         try {
-            CliHarness cli = new CliHarness(work)
-                    .env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                    .env("KLAVIYO_BASE_URL", klaviyo.baseUrl())
+            CliHarness cli = e2e.cli()
                     .env("KLAVIYO_RETRY_BASE_DELAY_MS", "10")
                     .env("KLAVIYO_RETRY_MAX_DELAY_MS", "50")
                     .env("KLAVIYO_OUTAGE_FAILURES", "2");
@@ -104,9 +91,9 @@ class ApiKeySecrecyTest {
                     "listColumn", "lists", "lists", "Secrecy");
 
             evidence.add(runAndInspect(cli.env("KLAVIYO_API_KEY", KEY), "completed", null));
-            klaviyo.faults().onlyForPathsStartingWith("/api/profile-bulk-import-jobs").serverErrors(1.0);
+            e2e.klaviyo().faults().onlyForPathsStartingWith("/api/profile-bulk-import-jobs").serverErrors(1.0);
             evidence.add(runAndInspect(cli, null, null));
-            klaviyo.faults().serverErrors(0.0);
+            e2e.klaviyo().faults().serverErrors(0.0);
             evidence.add(runAndInspect(cli.env("KLAVIYO_API_KEY", WRONG_KEY), null, null));
             evidence.add(runAndInspect(cli.env("KLAVIYO_API_KEY", READ_ONLY_KEY), null, null));
             evidence.add(runAndInspect(cli.env("KLAVIYO_API_KEY", null), "dry_run", null));
@@ -118,7 +105,7 @@ class ApiKeySecrecyTest {
             evidence.add(r.out());
             evidence.add(r.err());
 
-            try (Stream<Path> files = Files.walk(work)) {
+            try (Stream<Path> files = Files.walk(e2e.work())) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     evidence.add(f + ":\n" + Files.readString(f));
                 }
@@ -218,7 +205,7 @@ class ApiKeySecrecyTest {
 
     private static String table(String name) throws Exception {
         StringBuilder sb = new StringBuilder();
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select t::text from " + name + " t")) {
             while (rs.next()) {
                 sb.append(rs.getString(1)).append('\n');

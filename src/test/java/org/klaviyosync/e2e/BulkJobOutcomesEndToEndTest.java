@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.standin.StandInProfile;
 
 /**
@@ -39,18 +36,12 @@ class BulkJobOutcomesEndToEndTest {
             "a-bad-3@import-error.test");
     private static final int FIRST_JOB = 10;
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.freshWarehouse();
 
     @BeforeAll
     static void startServers() throws Exception {
-        warehouse = TestWarehouse.fresh();
-        warehouse.execute("create table people (email text primary key, first_name text)");
+        e2e.warehouse().execute("create table people (email text primary key, first_name text)");
         StringBuilder insert = new StringBuilder("insert into people values ");
         for (int i = 0; i < GOOD; i++) {
             insert.append(i == 0 ? "" : ", ").append(String.format("('person-%02d@example.com', 'Name %02d')", i, i));
@@ -58,23 +49,14 @@ class BulkJobOutcomesEndToEndTest {
         for (String bad : FAILING) {
             insert.append(", ('").append(bad).append("', 'Bad')");
         }
-        warehouse.execute(insert.toString());
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        klaviyo.close();
+        e2e.warehouse().execute(insert.toString());
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        cli = CliHarness.connectedTo(work, warehouse, klaviyo)
-                .env("KLAVIYO_BATCH_MAX_PROFILES", "10")
+        e2e.cli().env("KLAVIYO_BATCH_MAX_PROFILES", "10")
                 .env("KLAVIYO_SUBMIT_THREADS", "1");
-        cli.sync(SYNC, "model", "select email, first_name from people order by email", "identifier", "email",
+        e2e.cli().sync(SYNC, "model", "select email, first_name from people order by email", "identifier", "email",
                 "identifierColumn", "email", "properties", "first_name=first_name", "lists", "Outcomes");
     }
 
@@ -89,7 +71,7 @@ class BulkJobOutcomesEndToEndTest {
 
     @Test
     void importErrorsPointingAtTheProfileRejectExactlyTheirRows() throws Exception {
-        klaviyo.setImportErrorsPointAtProfiles(true);
+        e2e.klaviyo().setImportErrorsPointAtProfiles(true);
         JsonNode run = runOnce();
         assertEquals(GOOD, run.get("sent").asLong(), run.toString());
         assertEquals(new TreeSet<>(FAILING), identifiersWith(run, "rejected"));
@@ -98,7 +80,7 @@ class BulkJobOutcomesEndToEndTest {
 
     @Test
     void importErrorsEchoingTheEmailInAnotherCaseStillRejectTheirRows() throws Exception {
-        klaviyo.setImportErrorsUpperCaseEmails(true);
+        e2e.klaviyo().setImportErrorsUpperCaseEmails(true);
         JsonNode run = runOnce();
         assertEquals(GOOD, run.get("sent").asLong(), run.toString());
         assertEquals(new TreeSet<>(FAILING), identifiersWith(run, "rejected"));
@@ -107,7 +89,7 @@ class BulkJobOutcomesEndToEndTest {
 
     @Test
     void importErrorsThatMatchNoRowDeferTheJobsRowsInsteadOfGuessing() throws Exception {
-        klaviyo.faults().importErrorsEchoOtherProfiles();
+        e2e.klaviyo().faults().importErrorsEchoOtherProfiles();
         JsonNode first = runOnce();
         // the first job's 3 import errors name no row of it: none of its rows is sent or rejected on a guess
         assertEquals(0, first.get("rejected").asLong(), first.toString());
@@ -119,7 +101,7 @@ class BulkJobOutcomesEndToEndTest {
                     + " its rows.*"), reason);
         }
 
-        klaviyo.faults().clear();
+        e2e.klaviyo().faults().clear();
         JsonNode next = runOnce();
         assertEquals(new TreeSet<>(FAILING), identifiersWith(next, "rejected"), "matched now: rejected");
         assertEquals(FIRST_JOB - FAILING.size(), next.get("sent").asLong(), next.toString());
@@ -128,16 +110,16 @@ class BulkJobOutcomesEndToEndTest {
 
     @Test
     void countsThatDoNotAddUpDeferTheRowsAndTheNextRunDeliversThem() throws Exception {
-        klaviyo.faults().bulkJobsSkipLastProfile();
+        e2e.klaviyo().faults().bulkJobsSkipLastProfile();
         JsonNode first = runOnce();
         assertEquals(0, first.get("sent").asLong(), "no row of a job that lost one is taken as sent: " + first);
         assertEquals(GOOD + FAILING.size() - first.get("rejected").asLong(), first.get("deferred").asLong());
-        assertTrue(klaviyo.profiles().size() < GOOD, "each job really left a profile out");
+        assertTrue(e2e.klaviyo().profiles().size() < GOOD, "each job really left a profile out");
         for (Map<String, Object> row : results(first, "deferred")) {
             assertTrue(((String) row.get("reason")).contains("is not total_count"), (String) row.get("reason"));
         }
 
-        klaviyo.faults().clear();
+        e2e.klaviyo().faults().clear();
         JsonNode next = runOnce();
         assertEquals("completed", next.get("status").asText());
         assertEquals(0, next.get("deferred").asLong(), next.toString());
@@ -150,8 +132,8 @@ class BulkJobOutcomesEndToEndTest {
     @Test
     void settlingAnOlderJobThatFailsNeverMarksTheBatchJustSubmittedUndelivered() throws Exception {
         // one job pending at most: the second batch's submitter settles the first job, which is gone
-        cli.env("KLAVIYO_MAX_PENDING_JOBS", "1");
-        klaviyo.faults().nextBulkJobGone();
+        e2e.cli().env("KLAVIYO_MAX_PENDING_JOBS", "1");
+        e2e.klaviyo().faults().nextBulkJobGone();
         JsonNode first = runOnce();
         List<Map<String, Object>> deferred = results(first, "deferred");
         assertEquals(FIRST_JOB, deferred.size(), "only the rows of the job that could not be settled: " + first);
@@ -170,7 +152,7 @@ class BulkJobOutcomesEndToEndTest {
     }
 
     private JsonNode runOnce() throws Exception {
-        CliHarness.Result r = cli.run("run", "--json", SYNC);
+        CliHarness.Result r = e2e.cli().run("run", "--json", SYNC);
         JsonNode run = JSON.readTree(r.out().strip());
         assertEquals(GOOD + FAILING.size(), run.get("read").asLong(), run.toString());
         assertEquals(run.get("read").asLong(), run.get("sent").asLong() + run.get("unchanged").asLong()
@@ -180,7 +162,8 @@ class BulkJobOutcomesEndToEndTest {
     }
 
     private List<Map<String, Object>> results(JsonNode run, String outcome) throws Exception {
-        return CoreSyncEndToEndTest.rows(warehouse, "select identifier_value, reason from klaviyo_sync.row_results"
+        return CoreSyncEndToEndTest.rows(e2e.warehouse(),
+                "select identifier_value, reason from klaviyo_sync.row_results"
                 + " where run_id = " + run.get("runId").asLong() + " and outcome = '" + outcome + "'");
     }
 
@@ -190,16 +173,17 @@ class BulkJobOutcomesEndToEndTest {
     }
 
     private void assertStandInHoldsEveryGoodRow() {
-        String list = klaviyo.listIdsNamed("Outcomes").get(0);
-        Set<String> members = klaviyo.listMembers(list);
+        String list = e2e.klaviyo().listIdsNamed("Outcomes").get(0);
+        Set<String> members = e2e.klaviyo().listMembers(list);
         for (int i = 0; i < GOOD; i++) {
             String email = String.format("person-%02d@example.com", i);
-            StandInProfile p = klaviyo.profileByEmail(email).orElseThrow(() -> new AssertionError(email + " missing"));
+            StandInProfile p = e2e.klaviyo().profileByEmail(email)
+                    .orElseThrow(() -> new AssertionError(email + " missing"));
             assertEquals(String.format("Name %02d", i), p.attribute("first_name"));
             assertTrue(members.contains(p.id()), email + " in the list");
         }
         for (String bad : FAILING) {
-            assertTrue(klaviyo.profileByEmail(bad).isEmpty(), bad + " failed at Klaviyo");
+            assertTrue(e2e.klaviyo().profileByEmail(bad).isEmpty(), bad + " failed at Klaviyo");
         }
     }
 }

@@ -11,51 +11,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.standin.KlaviyoStandIn;
 
 /** Every command of the command line, and every start-up validation error, through the real path. */
 class CliCommandsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
 
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        warehouse = TestWarehouse.withDemoCustomers(600);
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        klaviyo.close();
-    }
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(600).withoutApiKey();
 
     @BeforeEach
     void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        cli = new CliHarness(work).env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
         Files.copy(Path.of("routes/syncs/customers-by-external-id.yaml"),
-                cli.syncsDir().resolve("customers-by-external-id.yaml"));
+                e2e.cli().syncsDir().resolve("customers-by-external-id.yaml"));
     }
 
     @Test
     void previewShowsRowsPayloadsAndVerdictsAndSendsNothing() throws Exception {
-        cli.env("KLAVIYO_API_KEY", klaviyo.apiKey());
+        e2e.cli().env("KLAVIYO_API_KEY", e2e.klaviyo().apiKey());
 
-        CliHarness.Result r = cli.run("preview", "customers-by-external-id", "--limit", "20", "--json");
+        CliHarness.Result r = e2e.cli().run("preview", "customers-by-external-id", "--limit", "20", "--json");
 
         assertEquals(0, r.exitCode(), r.err());
         List<JsonNode> rows = lines(r.out());
@@ -70,9 +49,9 @@ class CliCommandsTest {
         assertFalse(bad.get("valid").asBoolean());
         assertEquals("email", bad.get("field").asText());
         assertTrue(bad.get("reason").asText().contains("cust-00007"));
-        assertEquals(0, klaviyo.requests().size(), "preview sends nothing");
+        assertEquals(0, e2e.klaviyo().requests().size(), "preview sends nothing");
 
-        CliHarness.Result text = cli.run("preview", "customers-by-external-id", "--limit", "3");
+        CliHarness.Result text = e2e.cli().run("preview", "customers-by-external-id", "--limit", "3");
         assertEquals(0, text.exitCode());
         assertTrue(text.out().contains("Row 1") && text.out().contains("payload:") && text.out().contains("VALID"),
                 text.out());
@@ -80,9 +59,9 @@ class CliCommandsTest {
 
     @Test
     void checkRecapsEverySyncAndPassesWithAGoodKey() {
-        cli.env("KLAVIYO_API_KEY", klaviyo.apiKey());
+        e2e.cli().env("KLAVIYO_API_KEY", e2e.klaviyo().apiKey());
 
-        CliHarness.Result r = cli.run("check");
+        CliHarness.Result r = e2e.cli().run("check");
 
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().contains("Sync 'customers-by-external-id'"));
@@ -92,15 +71,15 @@ class CliCommandsTest {
         assertTrue(r.out().contains("0 0 * * * ?"));
         assertTrue(r.out().contains("Warehouse:    OK"));
         assertTrue(r.out().contains("Klaviyo:        OK"));
-        assertEquals(0, klaviyo.profiles().size());
-        assertTrue(klaviyo.listsByIdToName().isEmpty(), "check creates nothing");
+        assertEquals(0, e2e.klaviyo().profiles().size());
+        assertTrue(e2e.klaviyo().listsByIdToName().isEmpty(), "check creates nothing");
     }
 
     @Test
     void checkNamesAWrongKey() {
-        cli.env("KLAVIYO_API_KEY", "pk_this_key_is_wrong");
+        e2e.cli().env("KLAVIYO_API_KEY", "pk_this_key_is_wrong");
 
-        CliHarness.Result r = cli.run("check");
+        CliHarness.Result r = e2e.cli().run("check");
 
         assertEquals(1, r.exitCode());
         assertTrue(r.out().contains("KLAVIYO_API_KEY was refused"), r.out());
@@ -109,11 +88,11 @@ class CliCommandsTest {
 
     @Test
     void checkNamesAMissingScope() {
-        klaviyo.addKey("pk_read_only_key", Set.of(KlaviyoStandIn.PROFILES_READ, KlaviyoStandIn.LISTS_READ,
+        e2e.klaviyo().addKey("pk_read_only_key", Set.of(KlaviyoStandIn.PROFILES_READ, KlaviyoStandIn.LISTS_READ,
                 KlaviyoStandIn.PROFILES_WRITE));
-        cli.env("KLAVIYO_API_KEY", "pk_read_only_key");
+        e2e.cli().env("KLAVIYO_API_KEY", "pk_read_only_key");
 
-        CliHarness.Result r = cli.run("check");
+        CliHarness.Result r = e2e.cli().run("check");
 
         assertEquals(1, r.exitCode());
         assertTrue(r.out().contains("lists:write"), r.out());
@@ -122,14 +101,14 @@ class CliCommandsTest {
 
     @Test
     void dryRunWritesTheRequestsAndSaysNothingWasSent() throws Exception {
-        CliHarness.Result r = cli.run("run", "customers-by-external-id");
+        CliHarness.Result r = e2e.cli().run("run", "customers-by-external-id");
 
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("DRY RUN: nothing was sent to Klaviyo"), r.out());
         assertTrue(r.out().contains("export KLAVIYO_API_KEY="), r.out());
-        assertEquals(0, klaviyo.requests().size());
+        assertEquals(0, e2e.klaviyo().requests().size());
         List<Path> files;
-        try (var s = Files.list(work.resolve("dry-run"))) {
+        try (var s = Files.list(e2e.work().resolve("dry-run"))) {
             files = s.toList();
         }
         assertEquals(1, files.size());
@@ -141,7 +120,7 @@ class CliCommandsTest {
         }
         assertTrue(profiles > 600, "each row goes to each of its lists: " + profiles);
 
-        CliHarness.Result json = cli.run("run", "--json", "customers-by-external-id");
+        CliHarness.Result json = e2e.cli().run("run", "--json", "customers-by-external-id");
         JsonNode summary = JSON.readTree(json.out().strip());
         assertEquals("dry_run", summary.get("status").asText());
         assertEquals(600, summary.get("read").asLong());
@@ -153,47 +132,47 @@ class CliCommandsTest {
 
     @Test
     void runWithoutArgumentsRunsEverySyncAndUnknownSyncIsAUsageError() throws Exception {
-        cli.env("KLAVIYO_API_KEY", klaviyo.apiKey());
-        cli.sync("second", "model", "select customer_id, email from customers where customer_id < 'cust-00011'",
+        e2e.cli().env("KLAVIYO_API_KEY", e2e.klaviyo().apiKey());
+        e2e.cli().sync("second", "model", "select customer_id, email from customers where customer_id < 'cust-00011'",
                 "identifier", "external_id", "identifierColumn", "customer_id", "properties", "email=email",
                 "lists", "Second");
 
-        CliHarness.Result all = cli.run("run", "--json");
+        CliHarness.Result all = e2e.cli().run("run", "--json");
         assertEquals(0, all.exitCode(), all.err());
         assertEquals(2, lines(all.out()).size());
 
-        CliHarness.Result unknown = cli.run("run", "no-such-sync");
+        CliHarness.Result unknown = e2e.cli().run("run", "no-such-sync");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("no sync named 'no-such-sync'"));
     }
 
     @Test
     void usageErrorsExitWithTwo() {
-        assertEquals(2, cli.run("frobnicate").exitCode());
-        assertEquals(2, cli.run("run", "--bogus").exitCode());
-        assertEquals(2, cli.run("preview").exitCode());
-        assertEquals(2, cli.run("preview", "x", "--limit", "zero").exitCode());
-        CliHarness.Result help = cli.run("--help");
+        assertEquals(2, e2e.cli().run("frobnicate").exitCode());
+        assertEquals(2, e2e.cli().run("run", "--bogus").exitCode());
+        assertEquals(2, e2e.cli().run("preview").exitCode());
+        assertEquals(2, e2e.cli().run("preview", "x", "--limit", "zero").exitCode());
+        CliHarness.Result help = e2e.cli().run("--help");
         assertEquals(0, help.exitCode());
         assertTrue(help.out().contains("preview SYNC_ID"));
     }
 
     @Test
     void everyStartUpProblemIsReportedAtOnceWithFileParameterAndFix() throws Exception {
-        cli.sync("bad-identifier", "model", "select 1 as id", "identifier", "externalid", "identifierColumn", "id",
-                "properties", "*", "lists", "L");
-        cli.sync("bad-cron", "model", "select 1 as id", "schedule", "every hour", "identifier", "email",
+        e2e.cli().sync("bad-identifier", "model", "select 1 as id", "identifier", "externalid",
                 "identifierColumn", "id", "properties", "*", "lists", "L");
-        cli.sync("bad-field", "model", "select 1 as id", "identifier", "email", "identifierColumn", "id",
+        e2e.cli().sync("bad-cron", "model", "select 1 as id", "schedule", "every hour", "identifier", "email",
+                "identifierColumn", "id", "properties", "*", "lists", "L");
+        e2e.cli().sync("bad-field", "model", "select 1 as id", "identifier", "email", "identifierColumn", "id",
                 "properties", "location.street=id,$reserved=id", "lists", "L");
-        cli.sync("no-lists", "model", "select 1 as id", "identifier", "email", "identifierColumn", "id",
+        e2e.cli().sync("no-lists", "model", "select 1 as id", "identifier", "email", "identifierColumn", "id",
                 "properties", "*");
-        cli.sync("typo", "model", "select 1 as id", "identifer", "email", "identifierColumn", "id",
+        e2e.cli().sync("typo", "model", "select 1 as id", "identifer", "email", "identifierColumn", "id",
                 "properties", "*", "lists", "L");
-        cli.sync("missing-model-file", "model", "file:models/nope.sql", "identifier", "email",
+        e2e.cli().sync("missing-model-file", "model", "file:models/nope.sql", "identifier", "email",
                 "identifierColumn", "id", "properties", "*", "lists", "L");
 
-        CliHarness.Result r = cli.run("run");
+        CliHarness.Result r = e2e.cli().run("run");
 
         assertEquals(2, r.exitCode());
         String e = r.err();
@@ -210,35 +189,35 @@ class CliCommandsTest {
 
     @Test
     void aSyncFilePutAmongTheRoutesSaysWhereSyncFilesGo() throws Exception {
-        Path routes = Files.createDirectories(work.resolve("routes"));
+        Path routes = Files.createDirectories(e2e.work().resolve("routes"));
         try (var files = Files.list(Path.of("routes"))) {
             for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
                 Files.copy(f, routes.resolve(f.getFileName()));
             }
         }
-        cli.sync("kept", "model", "select customer_id, email from customers", "identifier", "external_id",
+        e2e.cli().sync("kept", "model", "select customer_id, email from customers", "identifier", "external_id",
                 "identifierColumn", "customer_id", "properties", "email=email", "lists", "L");
-        Path misplaced = cli.sync("customers", "model", "select customer_id, email from customers", "identifier",
+        Path misplaced = e2e.cli().sync("customers", "model", "select customer_id, email from customers", "identifier",
                 "external_id", "identifierColumn", "customer_id", "properties", "email=email", "lists", "L");
         Files.move(misplaced, routes.resolve("customers.yaml"));
-        cli.env("ROUTES_DIR", routes.toString());
+        e2e.cli().env("ROUTES_DIR", routes.toString());
 
-        CliHarness.Result r = cli.run("run", "kept");
+        CliHarness.Result r = e2e.cli().run("run", "kept");
 
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains(routes.resolve("customers.yaml") + ": a sync file (templatedRoute) directly in "
-                + routes) && r.err().contains("sync files go in " + cli.syncsDir()), r.err());
+                + routes) && r.err().contains("sync files go in " + e2e.cli().syncsDir()), r.err());
         assertFalse(r.err().contains("Cannot find RouteTemplate"), r.err());
     }
 
     @Test
     void aMappedColumnTheModelDoesNotReturnStopsStartUp() throws Exception {
-        cli.sync("wrong-column", "model", "select customer_id, email from customers", "identifier", "external_id",
+        e2e.cli().sync("wrong-column", "model", "select customer_id, email from customers", "identifier", "external_id",
                 "identifierColumn", "customer_id", "properties", "first_name=given_name", "listColumn", "segments");
-        cli.sync("broken-sql", "model", "select customer_id from customerz", "identifier", "external_id",
+        e2e.cli().sync("broken-sql", "model", "select customer_id from customerz", "identifier", "external_id",
                 "identifierColumn", "customer_id", "properties", "*", "lists", "L");
 
-        CliHarness.Result r = cli.run("check");
+        CliHarness.Result r = e2e.cli().run("check");
 
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("wrong-column.yaml: parameter 'properties' maps field 'first_name' to column"
@@ -251,15 +230,15 @@ class CliCommandsTest {
 
     @Test
     void theEmbeddedDefaultStartsAPostgresWithDemoDataWhenNoWarehouseIsConfigured() throws Exception {
-        cli.env("WAREHOUSE_JDBC_URL", null).env("EMBEDDED_DATA_DIR", work.resolve("pg").toString());
+        e2e.cli().env("WAREHOUSE_JDBC_URL", null).env("EMBEDDED_DATA_DIR", e2e.work().resolve("pg").toString());
 
-        CliHarness.Result r = cli.run("run", "--json", "customers-by-external-id");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "customers-by-external-id");
 
         assertEquals(0, r.exitCode(), r.err());
         JsonNode summary = JSON.readTree(r.out().strip());
         assertEquals(3000, summary.get("read").asLong());
         assertTrue(summary.get("invalid").asLong() > 0, "the demo data holds bad emails and phones");
-        assertTrue(Files.exists(work.resolve("pg/PG_VERSION")), "data kept in the configured folder");
+        assertTrue(Files.exists(e2e.work().resolve("pg/PG_VERSION")), "data kept in the configured folder");
     }
 
     private static List<JsonNode> lines(String out) throws Exception {

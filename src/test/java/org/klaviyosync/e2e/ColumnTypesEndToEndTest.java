@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.standin.StandInProfile;
 
 /**
@@ -89,24 +86,14 @@ class ColumnTypesEndToEndTest {
         {"c_real_nan", "'NaN'::real", "NaN"},
     };
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.freshWarehouse();
 
     @BeforeAll
     static void start() throws Exception {
-        warehouse = TestWarehouse.fresh();
-        warehouse.execute("create extension if not exists hstore",
+        e2e.warehouse().execute("create extension if not exists hstore",
                 "create type mood as enum ('happy', 'sad')",
                 "create type pair as (a int, b text)");
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        klaviyo.close();
     }
 
     @Test
@@ -129,11 +116,10 @@ class ColumnTypesEndToEndTest {
         }
         sql.append(" from (").append(model).append(") m");
 
-        CliHarness cli = CliHarness.connectedTo(work, warehouse, klaviyo);
-        cli.sync("types", "model", sql.toString(), "identifier", "external_id", "identifierColumn", "id",
+        e2e.cli().sync("types", "model", sql.toString(), "identifier", "external_id", "identifierColumn", "id",
                 "properties", "*", "lists", "types");
 
-        CliHarness.Result r = cli.run("run", "--json", "types");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "types");
 
         assertEquals(0, r.exitCode(), r.err());
         JsonNode run = JSON.readTree(r.out().strip());
@@ -141,7 +127,7 @@ class ColumnTypesEndToEndTest {
         assertEquals(1, run.get("sent").asInt(), r.out());
         assertEquals(UNSENDABLE.length, run.get("invalid").asInt(), r.out());
 
-        StandInProfile p = klaviyo.profileByExternalId("all-types").orElseThrow();
+        StandInProfile p = e2e.klaviyo().profileByExternalId("all-types").orElseThrow();
         Map<String, String> expected = new TreeMap<>();
         Map<String, String> actual = new TreeMap<>();
         for (String[] c : SENDABLE) {
@@ -154,7 +140,7 @@ class ColumnTypesEndToEndTest {
         }
 
         Map<String, String[]> invalid = new LinkedHashMap<>();
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select identifier_value, field, reason from klaviyo_sync.row_results"
                         + " where run_id = " + run.get("runId").asLong() + " and outcome = 'invalid'")) {
             while (rs.next()) {
@@ -166,7 +152,7 @@ class ColumnTypesEndToEndTest {
             assertTrue(result != null, "row bad-" + bad[0] + " is invalid: " + invalid.keySet());
             assertEquals(bad[0], result[0]);
             assertTrue(result[1].contains("column '" + bad[0] + "'") && result[1].contains(bad[2]), result[1]);
-            assertTrue(klaviyo.profileByExternalId("bad-" + bad[0]).isEmpty());
+            assertTrue(e2e.klaviyo().profileByExternalId("bad-" + bad[0]).isEmpty());
         }
     }
 }

@@ -18,12 +18,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.standin.StandInProfile;
 
 /**
@@ -37,40 +33,16 @@ class CoreSyncEndToEndTest {
     private static final Pattern E164 = Pattern.compile("^\\+[1-9]\\d{1,14}$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        warehouse = TestWarehouse.withDemoCustomers(3000);
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        klaviyo.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        klaviyo.setJobPollsUntilComplete(2);
-        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
-    }
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(3000).jobPollsUntilComplete(2);
 
     @Test
     void externalIdSyncDeliversExactlyTheValidRowsWithTheirPropertiesAndLists() throws Exception {
         Files.copy(Path.of("routes/syncs/customers-by-external-id.yaml"),
-                cli.syncsDir().resolve("customers-by-external-id.yaml"));
+                e2e.cli().syncsDir().resolve("customers-by-external-id.yaml"));
 
         long started = System.nanoTime();
-        CliHarness.Result r = cli.run("run", "--json", "customers-by-external-id");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "customers-by-external-id");
         long wallMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         assertEquals(0, r.exitCode(), r.err());
@@ -88,10 +60,10 @@ class CoreSyncEndToEndTest {
         long durationMs = run.get("durationMs").asLong();
         assertTrue(durationMs > 0 && durationMs <= wallMs, "durationMs " + durationMs + " of a " + wallMs + " ms command");
 
-        assertEquals(valid.size(), klaviyo.profiles().size(), "the stand-in holds exactly the valid rows");
-        Map<String, String> listNames = klaviyo.listsByIdToName();
+        assertEquals(valid.size(), e2e.klaviyo().profiles().size(), "the stand-in holds exactly the valid rows");
+        Map<String, String> listNames = e2e.klaviyo().listsByIdToName();
         for (Map<String, Object> row : valid) {
-            StandInProfile p = klaviyo.profileByExternalId((String) row.get("customer_id")).orElseThrow();
+            StandInProfile p = e2e.klaviyo().profileByExternalId((String) row.get("customer_id")).orElseThrow();
             assertEquals(row.get("email"), p.email());
             assertEquals(row.get("phone"), p.phoneNumber());
             assertEquals(row.get("first_name"), p.attribute("first_name"));
@@ -111,11 +83,11 @@ class CoreSyncEndToEndTest {
         }
         for (Map<String, Object> row : rows) {
             if (!validContact(row)) {
-                assertTrue(klaviyo.profileByExternalId((String) row.get("customer_id")).isEmpty());
+                assertTrue(e2e.klaviyo().profileByExternalId((String) row.get("customer_id")).isEmpty());
             }
         }
         // each list name was looked up and created once
-        assertEquals(1, klaviyo.listIdsNamed("Newsletter").size());
+        assertEquals(1, e2e.klaviyo().listIdsNamed("Newsletter").size());
         List<Map<String, Object>> invalid = rows("select identifier_value, field, reason from klaviyo_sync.row_results"
                 + " where run_id = " + run.get("runId").asLong() + " and outcome = 'invalid'");
         assertEquals(rows.size() - valid.size(), invalid.size());
@@ -130,9 +102,9 @@ class CoreSyncEndToEndTest {
     @Test
     void emailSyncWithSyncAllFillsStandardAttributesAndCustomPropertiesAndJoinsTheStaticList() throws Exception {
         Files.copy(Path.of("routes/syncs/active-customers-by-email.yaml"),
-                cli.syncsDir().resolve("active-customers-by-email.yaml"));
+                e2e.cli().syncsDir().resolve("active-customers-by-email.yaml"));
 
-        CliHarness.Result r = cli.run("run", "--json", "active-customers-by-email");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "active-customers-by-email");
 
         assertEquals(0, r.exitCode(), r.err());
         JsonNode run = JSON.readTree(r.out().strip());
@@ -141,10 +113,10 @@ class CoreSyncEndToEndTest {
                 .toList();
         assertEquals(rows.size(), run.get("read").asLong());
         assertEquals(valid.size(), run.get("sent").asLong());
-        assertEquals(valid.size(), klaviyo.profiles().size());
-        String activeList = klaviyo.listIdsNamed("Active customers").get(0);
+        assertEquals(valid.size(), e2e.klaviyo().profiles().size());
+        String activeList = e2e.klaviyo().listIdsNamed("Active customers").get(0);
         for (Map<String, Object> row : valid) {
-            StandInProfile p = klaviyo.profileByEmail((String) row.get("email")).orElseThrow();
+            StandInProfile p = e2e.klaviyo().profileByEmail((String) row.get("email")).orElseThrow();
             assertEquals(row.get("first_name"), p.attribute("first_name"));
             @SuppressWarnings("unchecked")
             Map<String, Object> location = (Map<String, Object>) p.attribute("location");
@@ -159,21 +131,21 @@ class CoreSyncEndToEndTest {
 
     @Test
     void rowsKlaviyoRefusesInTheJobAreRejectedWithItsReasonAndTheRestAreSent() throws Exception {
-        warehouse.execute("create table import_probe (id text, email text)",
+        e2e.warehouse().execute("create table import_probe (id text, email text)",
                 "insert into import_probe values ('a', 'ok.one@example.com'), ('b', 'refused@import-error.test'),"
                         + " ('c', 'ok.two@example.com')");
-        cli.sync("probe", "model", "select id, email from import_probe", "identifier", "external_id",
+        e2e.cli().sync("probe", "model", "select id, email from import_probe", "identifier", "external_id",
                 "identifierColumn", "id", "properties", "email=email", "lists", "Probe");
 
-        CliHarness.Result r = cli.run("run", "--json", "probe");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "probe");
 
         assertEquals(0, r.exitCode(), "a rejected row does not fail the run: " + r.err());
         JsonNode run = JSON.readTree(r.out().strip());
         assertEquals(3, run.get("read").asLong());
         assertEquals(2, run.get("sent").asLong());
         assertEquals(1, run.get("rejected").asLong());
-        assertTrue(klaviyo.profileByExternalId("b").isEmpty());
-        assertTrue(klaviyo.profileByExternalId("a").isPresent());
+        assertTrue(e2e.klaviyo().profileByExternalId("b").isEmpty());
+        assertTrue(e2e.klaviyo().profileByExternalId("a").isPresent());
         List<Map<String, Object>> rejected = rows("select identifier_value, code, reason from klaviyo_sync.row_results"
                 + " where run_id = " + run.get("runId").asLong() + " and outcome = 'rejected'");
         assertEquals(1, rejected.size());
@@ -185,31 +157,31 @@ class CoreSyncEndToEndTest {
 
     @Test
     void listsAreUsedByIdFoundByEscapedNameCreatedOrRejected() throws Exception {
-        String existingId = klaviyo.createList("Existing \"quoted\" \\ list");
-        klaviyo.createList("Twice");
-        klaviyo.createList("Twice");
-        String byId = klaviyo.createList("Known by id");
-        warehouse.execute("create table list_probe (id text, lists jsonb)",
+        String existingId = e2e.klaviyo().createList("Existing \"quoted\" \\ list");
+        e2e.klaviyo().createList("Twice");
+        e2e.klaviyo().createList("Twice");
+        String byId = e2e.klaviyo().createList("Known by id");
+        e2e.warehouse().execute("create table list_probe (id text, lists jsonb)",
                 "insert into list_probe values"
                         + " ('by-name', '[\"Existing \\\"quoted\\\" \\\\ list\"]'),"
                         + " ('by-id', '[\"" + byId + "\"]'),"
                         + " ('ambiguous', '[\"Twice\"]'),"
                         + " ('missing', '[\"Not there yet\"]')");
-        cli.sync("strict-lists", "model", "select id, lists from list_probe", "identifier", "external_id",
+        e2e.cli().sync("strict-lists", "model", "select id, lists from list_probe", "identifier", "external_id",
                 "identifierColumn", "id", "properties", "", "listColumn", "lists", "createLists", "false");
-        cli.write("strict-lists.yaml", Files.readString(cli.syncsDir().resolve("strict-lists.yaml"))
+        e2e.cli().write("strict-lists.yaml", Files.readString(e2e.cli().syncsDir().resolve("strict-lists.yaml"))
                 .replace("      - name: properties\n        value: \"\"\n", "      - name: properties\n        value: \"*\"\n"));
 
-        CliHarness.Result r = cli.run("run", "--json", "strict-lists");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "strict-lists");
 
         assertEquals(0, r.exitCode(), r.err());
         JsonNode run = JSON.readTree(r.out().strip());
         assertEquals(4, run.get("read").asLong());
         assertEquals(2, run.get("sent").asLong());
         assertEquals(2, run.get("rejected").asLong());
-        assertEquals(Set.of(existingId), klaviyo.profileByExternalId("by-name").orElseThrow().listIds());
-        assertEquals(Set.of(byId), klaviyo.profileByExternalId("by-id").orElseThrow().listIds());
-        assertTrue(klaviyo.listIdsNamed("Not there yet").isEmpty(), "createLists=false creates nothing");
+        assertEquals(Set.of(existingId), e2e.klaviyo().profileByExternalId("by-name").orElseThrow().listIds());
+        assertEquals(Set.of(byId), e2e.klaviyo().profileByExternalId("by-id").orElseThrow().listIds());
+        assertTrue(e2e.klaviyo().listIdsNamed("Not there yet").isEmpty(), "createLists=false creates nothing");
         Map<Object, Object> reasons = rows("select identifier_value, reason from klaviyo_sync.row_results where run_id = "
                 + run.get("runId").asLong()).stream()
                 .collect(Collectors.toMap(m -> m.get("identifier_value"), m -> m.get("reason")));
@@ -219,11 +191,11 @@ class CoreSyncEndToEndTest {
 
     @Test
     void aRefusedKeyFailsTheRunAtOnceAndMarksNothingSent() throws Exception {
-        cli.env("KLAVIYO_API_KEY", "pk_wrong_key_for_this_account");
+        e2e.cli().env("KLAVIYO_API_KEY", "pk_wrong_key_for_this_account");
         Files.copy(Path.of("routes/syncs/customers-by-external-id.yaml"),
-                cli.syncsDir().resolve("customers-by-external-id.yaml"));
+                e2e.cli().syncsDir().resolve("customers-by-external-id.yaml"));
 
-        CliHarness.Result r = cli.run("run", "--json", "customers-by-external-id");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "customers-by-external-id");
 
         assertEquals(1, r.exitCode());
         JsonNode run = JSON.readTree(r.out().strip());
@@ -233,7 +205,7 @@ class CoreSyncEndToEndTest {
                 + run.get("rejected").asLong());
         assertTrue(run.get("error").asText().contains("KLAVIYO_API_KEY"), run.get("error").asText());
         assertFalse(r.out().contains("pk_wrong_key") || r.err().contains("pk_wrong_key"), "the key is never printed");
-        assertTrue(klaviyo.profiles().isEmpty());
+        assertTrue(e2e.klaviyo().profiles().isEmpty());
     }
 
     private static boolean validContact(Map<String, Object> row) {
@@ -249,7 +221,7 @@ class CoreSyncEndToEndTest {
     }
 
     static List<Map<String, Object>> rows(String sql) throws Exception {
-        return rows(warehouse, sql);
+        return rows(e2e.warehouse(), sql);
     }
 
     static List<Map<String, Object>> rows(TestWarehouse warehouse, String sql) throws Exception {

@@ -9,12 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A dry run counts the rows it would send as {@code wouldSend}, not as deferred: in {@code run
@@ -24,44 +21,25 @@ class DryRunCountsTest {
 
     private static final String SYNC = "customers-by-external-id";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
 
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        warehouse = TestWarehouse.withDemoCustomers(300);
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        klaviyo.close();
-    }
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(300).withoutApiKey();
 
     @BeforeEach
     void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        cli = new CliHarness(work).env("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl())
-                .env("KLAVIYO_BASE_URL", klaviyo.baseUrl());
-        Files.copy(Path.of("routes/syncs/" + SYNC + ".yaml"), cli.syncsDir().resolve(SYNC + ".yaml"));
+        Files.copy(Path.of("routes/syncs/" + SYNC + ".yaml"), e2e.cli().syncsDir().resolve(SYNC + ".yaml"));
     }
 
     @Test
     void aDryRunReportsTheRowsItWouldSendAndTheCountsAddUp() throws Exception {
-        CliHarness.Result line = cli.run("run", SYNC);
+        CliHarness.Result line = e2e.cli().run("run", SYNC);
         assertEquals(0, line.exitCode(), line.err());
         String first = line.out().lines().filter(l -> l.startsWith(SYNC + ": dry_run")).findFirst().orElseThrow();
         assertTrue(first.contains(" wouldSend=") && first.contains(" deferred=0 ") && !first.contains(" sent="), first);
         long lineWouldSend = Long.parseLong(first.replaceAll(".* wouldSend=(\\d+) .*", "$1"));
         assertTrue(line.out().contains(SYNC + ": " + lineWouldSend + " profile(s) would be sent"), line.out());
 
-        CliHarness.Result json = cli.run("run", "--json", SYNC);
+        CliHarness.Result json = e2e.cli().run("run", "--json", SYNC);
         JsonNode s = JSON.readTree(json.out().strip());
         assertEquals("dry_run", s.get("status").asText());
         assertEquals(300, s.get("read").asLong());
@@ -73,20 +51,20 @@ class DryRunCountsTest {
                 + s.get("invalid").asLong() + s.get("rejected").asLong() + s.get("deferred").asLong());
         assertEquals(lineWouldSend, s.get("wouldSend").asLong());
 
-        List<JsonNode> history = lines(cli.run("history", SYNC, "--json").out());
+        List<JsonNode> history = lines(e2e.cli().run("history", SYNC, "--json").out());
         assertEquals(2, history.size());
         for (JsonNode run : history) {
             assertEquals(s.get("wouldSend").asLong(), run.get("wouldSend").asLong(), run.toString());
             assertEquals(0, run.get("deferred").asLong(), run.toString());
         }
-        String table = cli.run("history", SYNC).out();
+        String table = e2e.cli().run("history", SYNC).out();
         assertTrue(table.contains("WOULD SEND"), table);
         assertTrue(table.contains(" " + s.get("wouldSend").asLong() + " "), table);
 
         // a real run sends what the dry run said it would
-        cli.env("KLAVIYO_API_KEY", klaviyo.apiKey());
-        klaviyo.setJobPollsUntilComplete(1);
-        JsonNode real = JSON.readTree(cli.run("run", "--json", SYNC).out().strip());
+        e2e.cli().env("KLAVIYO_API_KEY", e2e.klaviyo().apiKey());
+        e2e.klaviyo().setJobPollsUntilComplete(1);
+        JsonNode real = JSON.readTree(e2e.cli().run("run", "--json", SYNC).out().strip());
         assertEquals("completed", real.get("status").asText(), real.toString());
         assertEquals(s.get("wouldSend").asLong(), real.get("sent").asLong(), real.toString());
         assertEquals(0, real.get("wouldSend").asLong());
@@ -95,7 +73,7 @@ class DryRunCountsTest {
     @Test
     void theHistoryOfADatabaseFromBeforeWouldSendGainsTheColumn() throws Exception {
         // the runs table as releases before wouldSend created it, with one run in it
-        warehouse.execute("create schema klaviyo_sync", """
+        e2e.warehouse().execute("create schema klaviyo_sync", """
                 create table klaviyo_sync.runs (
                   run_id      bigserial primary key,
                   sync_id     text not null,
@@ -114,9 +92,9 @@ class DryRunCountsTest {
                 + " deferred) values ('" + SYNC + "', now() - interval '1 day', now() - interval '1 day', 'dry_run',"
                 + " true, 300, 5, 295)");
 
-        CliHarness.Result run = cli.run("run", "--json", SYNC);
+        CliHarness.Result run = e2e.cli().run("run", "--json", SYNC);
         assertEquals(0, run.exitCode(), run.err());
-        List<JsonNode> history = lines(cli.run("history", SYNC, "--json").out());
+        List<JsonNode> history = lines(e2e.cli().run("history", SYNC, "--json").out());
         assertEquals(2, history.size(), history.toString());
         assertTrue(history.get(0).get("wouldSend").asLong() > 0, history.get(0).toString());
         assertEquals(0, history.get(1).get("wouldSend").asLong(), "the old run keeps its counts");

@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Duplicate identifiers are decided on the key Klaviyo matches profiles on, through PostgreSQL and
@@ -27,50 +23,30 @@ class DuplicateIdentifiersEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
-
-    @BeforeAll
-    static void start() throws Exception {
-        warehouse = TestWarehouse.fresh();
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        klaviyo.close();
-    }
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.freshWarehouse().jobPollsUntilComplete(1);
 
     @BeforeEach
     void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        klaviyo.setJobPollsUntilComplete(1);
-        warehouse.execute("drop table if exists contacts",
+        e2e.warehouse().execute("drop table if exists contacts",
                 "create table contacts (id text, email text, mobile text, first_name text)");
-        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
     }
 
     private JsonNode run(String syncId) throws Exception {
-        CliHarness.Result r = cli.run("run", "--json", syncId);
+        CliHarness.Result r = e2e.cli().run("run", "--json", syncId);
         assertEquals(0, r.exitCode(), r.err());
         return JSON.readTree(r.out().strip());
     }
 
     private void phoneSync(String order) throws Exception {
-        cli.sync("phones", "model", "select mobile, first_name from contacts order by id " + order,
+        e2e.cli().sync("phones", "model", "select mobile, first_name from contacts order by id " + order,
                 "identifier", "phone_number", "identifierColumn", "mobile", "properties", "first_name=first_name",
                 "lists", "Phones", "phoneRegion", "US");
     }
 
     @Test
     void onePhoneNumberWrittenTwoWaysIsInvalidInEveryRunWhateverTheOrder() throws Exception {
-        warehouse.execute("insert into contacts (id, mobile, first_name) values"
+        e2e.warehouse().execute("insert into contacts (id, mobile, first_name) values"
                 + " ('1', '(646) 798-1234', 'Ann'), ('2', '+16467981234', 'Bob'), ('3', '(415) 555-2671', 'Cy')");
         for (String order : List.of("asc", "desc", "asc")) {
             phoneSync(order);
@@ -86,14 +62,14 @@ class DuplicateIdentifiersEndToEndTest {
                 assertTrue(row[2].contains("sync 'phones'") && row[2].contains("duplicate identifier '+16467981234'")
                         && row[2].contains("'(646) 798-1234'") && row[2].contains("'+16467981234'"), row[2]);
             }
-            assertTrue(klaviyo.profileByPhone("+16467981234").isEmpty(), order + ": neither row is sent");
-            assertTrue(klaviyo.profileByPhone("+14155552671").isPresent());
+            assertTrue(e2e.klaviyo().profileByPhone("+16467981234").isEmpty(), order + ": neither row is sent");
+            assertTrue(e2e.klaviyo().profileByPhone("+14155552671").isPresent());
         }
     }
 
     @Test
     void aPhoneNumberWhoseKeyTheWarehouseCannotReproduceIsInvalid() throws Exception {
-        warehouse.execute("insert into contacts (id, mobile, first_name) values"
+        e2e.warehouse().execute("insert into contacts (id, mobile, first_name) values"
                 + " ('1', '(646) 798-1234 ext. 5', 'Ann'), ('2', '1 (415) 555-2671', 'Cy')");
         phoneSync("asc");
 
@@ -104,15 +80,15 @@ class DuplicateIdentifiersEndToEndTest {
         String[] row = invalid(run).get(0);
         assertEquals("+16467981234", row[0]);
         assertTrue(row[2].contains("duplicate of it could go unnoticed") && row[2].contains("E.164"), row[2]);
-        assertTrue(klaviyo.profileByPhone("+14155552671").isPresent(), "a national prefix is understood");
+        assertTrue(e2e.klaviyo().profileByPhone("+14155552671").isPresent(), "a national prefix is understood");
     }
 
     @Test
     void anEmailInTwoCasesIsInvalidAndEmailsAreSentLowerCased() throws Exception {
-        warehouse.execute("insert into contacts (id, email, first_name) values"
+        e2e.warehouse().execute("insert into contacts (id, email, first_name) values"
                 + " ('1', 'Ann@shop.com', 'Ann'), ('2', ' ann@shop.com', 'Anne'), ('3', 'Bob@Shop.COM', 'Bob')");
         for (String order : List.of("asc", "desc")) {
-            cli.sync("emails", "model", "select email, first_name from contacts order by id " + order,
+            e2e.cli().sync("emails", "model", "select email, first_name from contacts order by id " + order,
                     "identifier", "email", "identifierColumn", "email", "properties", "first_name=first_name",
                     "lists", "Emails");
             JsonNode run = run("emails");
@@ -123,32 +99,32 @@ class DuplicateIdentifiersEndToEndTest {
                 assertTrue(row[2].contains("duplicate identifier 'ann@shop.com'") && row[2].contains("'Ann@shop.com'")
                         && row[2].contains("'ann@shop.com'"), row[2]);
             }
-            assertTrue(klaviyo.profileByEmail("ann@shop.com").isEmpty(), "neither row is sent");
-            assertEquals("bob@shop.com", klaviyo.profileByEmail("bob@shop.com").orElseThrow().email());
+            assertTrue(e2e.klaviyo().profileByEmail("ann@shop.com").isEmpty(), "neither row is sent");
+            assertEquals("bob@shop.com", e2e.klaviyo().profileByEmail("bob@shop.com").orElseThrow().email());
         }
     }
 
     @Test
     void externalIdsDifferingInCaseAreTwoProfiles() throws Exception {
-        warehouse.execute("insert into contacts (id, first_name) values ('abc', 'Lower'), ('ABC', 'Upper'),"
+        e2e.warehouse().execute("insert into contacts (id, first_name) values ('abc', 'Lower'), ('ABC', 'Upper'),"
                 + " ('x1', 'One'), (' x1', 'Two')");
         // naming the identifier column again in properties is redundant, and accepted
-        cli.sync("ids", "model", "select id, first_name from contacts", "identifier", "external_id",
+        e2e.cli().sync("ids", "model", "select id, first_name from contacts", "identifier", "external_id",
                 "identifierColumn", "id", "properties", "external_id=id,first_name=first_name", "lists", "Ids");
 
         JsonNode run = run("ids");
 
         assertEquals(2, run.get("sent").asInt(), run.toString());
         assertEquals(2, run.get("invalid").asInt(), "' x1' is 'x1' once trimmed");
-        assertEquals("Lower", klaviyo.profileByExternalId("abc").orElseThrow().attribute("first_name"));
-        assertEquals("Upper", klaviyo.profileByExternalId("ABC").orElseThrow().attribute("first_name"));
-        assertTrue(klaviyo.profileByExternalId("x1").isEmpty());
+        assertEquals("Lower", e2e.klaviyo().profileByExternalId("abc").orElseThrow().attribute("first_name"));
+        assertEquals("Upper", e2e.klaviyo().profileByExternalId("ABC").orElseThrow().attribute("first_name"));
+        assertTrue(e2e.klaviyo().profileByExternalId("x1").isEmpty());
     }
 
     /** The invalid rows of a run: identifier, field, reason. */
     private static List<String[]> invalid(JsonNode run) throws Exception {
         List<String[]> out = new ArrayList<>();
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select identifier_value, field, reason from klaviyo_sync.row_results"
                         + " where run_id = " + run.get("runId").asLong() + " and outcome = 'invalid'")) {
             while (rs.next()) {

@@ -12,52 +12,45 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.settings.Settings;
-import org.klaviyosync.standin.KlaviyoStandIn;
 
 /** The service purges the run history on its schedule while it runs, not only when it starts. */
 class HistoryRetentionEndToEndTest {
 
-    @TempDir
-    Path work;
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(10);
 
     @Test
     void aRunningServicePurgesRunsOlderThanTheRetention() throws Exception {
-        TestWarehouse warehouse = TestWarehouse.withDemoCustomers(10);
-        try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
-            CliHarness files = new CliHarness(work);
-            files.sync("members", "model", "select customer_id, email from customers", "identifier", "external_id",
-                    "identifierColumn", "customer_id", "properties", "email=email", "lists", "Members");
-            Map<String, String> env = new HashMap<>(files.env());
-            env.put("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl());
-            env.put("KLAVIYO_API_KEY", klaviyo.apiKey());
-            env.put("KLAVIYO_BASE_URL", klaviyo.baseUrl());
-            env.put("MANAGEMENT_ENABLED", "false");
-            env.put("STATE_RETENTION_DAYS", "7");
-            env.put("STATE_PURGE_INTERVAL_SECONDS", "1");
-            Settings settings = Settings.load(Path.of("application.properties"), env);
-            try (SyncApplication app = SyncApplication.prepare(settings, Path.of("").toAbsolutePath(),
-                    SyncApplication.Mode.SERVICE)) {
-                app.start();
-                // history written after start-up's purge: two runs past the retention, one within it
-                warehouse.execute(
-                        "insert into klaviyo_sync.runs (sync_id, started_at, ended_at, status) values"
-                                + " ('members', now() - interval '30 days', now() - interval '30 days', 'completed'),"
-                                + " ('members', now() - interval '8 days', now() - interval '8 days', 'failed'),"
-                                + " ('members', now() - interval '6 days', now() - interval '6 days', 'completed')",
-                        "insert into klaviyo_sync.row_results (run_id, sync_id, identifier_value, outcome, reason)"
-                                + " select run_id, sync_id, 'cust-1', 'deferred', 'old' from klaviyo_sync.runs");
-                assertEquals(3, ages(warehouse).size());
-                long deadline = System.nanoTime() + 20_000_000_000L;
-                while (ages(warehouse).size() > 1 && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
-                assertEquals(List.of(6), ages(warehouse), "the runs older than 7 days are gone, without a restart");
-                assertEquals(1, count(warehouse, "select count(*) from klaviyo_sync.row_results"),
-                        "their row results went with them");
+        CliHarness files = e2e.cli();
+        files.sync("members", "model", "select customer_id, email from customers", "identifier", "external_id",
+                "identifierColumn", "customer_id", "properties", "email=email", "lists", "Members");
+        Map<String, String> env = new HashMap<>(files.env());
+        env.put("MANAGEMENT_ENABLED", "false");
+        env.put("STATE_RETENTION_DAYS", "7");
+        env.put("STATE_PURGE_INTERVAL_SECONDS", "1");
+        Settings settings = Settings.load(Path.of("application.properties"), env);
+        try (SyncApplication app = SyncApplication.prepare(settings, Path.of("").toAbsolutePath(),
+                SyncApplication.Mode.SERVICE)) {
+            app.start();
+            // history written after start-up's purge: two runs past the retention, one within it
+            e2e.warehouse().execute(
+                    "insert into klaviyo_sync.runs (sync_id, started_at, ended_at, status) values"
+                            + " ('members', now() - interval '30 days', now() - interval '30 days', 'completed'),"
+                            + " ('members', now() - interval '8 days', now() - interval '8 days', 'failed'),"
+                            + " ('members', now() - interval '6 days', now() - interval '6 days', 'completed')",
+                    "insert into klaviyo_sync.row_results (run_id, sync_id, identifier_value, outcome, reason)"
+                            + " select run_id, sync_id, 'cust-1', 'deferred', 'old' from klaviyo_sync.runs");
+            assertEquals(3, ages(e2e.warehouse()).size());
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (ages(e2e.warehouse()).size() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
             }
+            assertEquals(List.of(6), ages(e2e.warehouse()), "the runs older than 7 days are gone, without a restart");
+            assertEquals(1, count(e2e.warehouse(), "select count(*) from klaviyo_sync.row_results"),
+                    "their row results went with them");
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,12 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.standin.StandInProfile;
 
 /**
@@ -34,20 +30,13 @@ class HostileInputEndToEndTest {
     private static final List<String> ODD_NAMES = List.of("Quote \"double\" and 'single'", "Back\\slash \\\\ two",
             "Comma, separated, name", "Unicode \u65e5\u672c \u00fc\u00df \ud83d\ude80", LONG_NAME);
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.freshWarehouse().jobPollsUntilComplete(1);
 
     @BeforeAll
     static void start() throws Exception {
-        warehouse = TestWarehouse.fresh();
-        klaviyo = KlaviyoStandIn.start();
-        warehouse.execute("create table hostile (id text, email text, note text, lists text)");
-        try (Connection c = warehouse.dataSource().getConnection();
+        e2e.warehouse().execute("create table hostile (id text, email text, note text, lists text)");
+        try (Connection c = e2e.warehouse().dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("insert into hostile values (?, ?, ?, ?)")) {
             int i = 0;
             for (String name : ODD_NAMES) {
@@ -75,25 +64,13 @@ class HostileInputEndToEndTest {
         ps.addBatch();
     }
 
-    @AfterAll
-    static void stop() {
-        klaviyo.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        klaviyo.setJobPollsUntilComplete(1);
-        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
-    }
-
     @Test
     void everyHostileRowIsSentCorrectlyOrInvalidWithItsReasonAndTheRunGoesOn() throws Exception {
-        cli.sync("hostile", "model", "select * from hostile", "identifier", "external_id", "identifierColumn", "id",
-                "properties", "email=email,note=note", "listColumn", "lists", "lists", "Hostile");
+        e2e.cli().sync("hostile", "model", "select * from hostile", "identifier", "external_id",
+                "identifierColumn", "id", "properties", "email=email,note=note", "listColumn", "lists",
+                "lists", "Hostile");
 
-        CliHarness.Result r = cli.run("run", "--json", "hostile");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "hostile");
 
         assertEquals(0, r.exitCode(), r.err());
         JsonNode run = JSON.readTree(r.out().strip());
@@ -104,19 +81,19 @@ class HostileInputEndToEndTest {
         assertEquals(8, run.get("sent").asInt(), run.toString());
         assertEquals(7, run.get("invalid").asInt(), run.toString());
 
-        Map<String, String> listNames = klaviyo.listsByIdToName();
+        Map<String, String> listNames = e2e.klaviyo().listsByIdToName();
         for (int i = 0; i < ODD_NAMES.size(); i++) {
-            StandInProfile p = klaviyo.profileByExternalId("odd-" + i).orElseThrow();
+            StandInProfile p = e2e.klaviyo().profileByExternalId("odd-" + i).orElseThrow();
             Set<String> names = p.listIds().stream().map(listNames::get).collect(Collectors.toSet());
             assertEquals(Set.of("Hostile", ODD_NAMES.get(i)), names, "the list name arrives exactly as written");
-            assertEquals(1, klaviyo.listIdsNamed(ODD_NAMES.get(i)).size(), "each odd name is one list");
+            assertEquals(1, e2e.klaviyo().listIdsNamed(ODD_NAMES.get(i)).size(), "each odd name is one list");
         }
-        StandInProfile all = klaviyo.profileByExternalId("all-odd").orElseThrow();
+        StandInProfile all = e2e.klaviyo().profileByExternalId("all-odd").orElseThrow();
         assertEquals(ODD_NAMES.size() + 1, all.listIds().size());
-        assertEquals("padded@example.com", klaviyo.profileByExternalId("padded-email").orElseThrow().email(),
+        assertEquals("padded@example.com", e2e.klaviyo().profileByExternalId("padded-email").orElseThrow().email(),
                 "identifiers and emails are trimmed");
         assertEquals("a\u0001b\u001fc \u2028 \ud83d\ude80",
-                klaviyo.profileByExternalId("nul-char").orElseThrow().property("note"));
+                e2e.klaviyo().profileByExternalId("nul-char").orElseThrow().property("note"));
 
         Map<String, String[]> invalid = invalidRows(run);
         assertReason(invalid, "huge", "profile", "100 KB");
@@ -136,16 +113,16 @@ class HostileInputEndToEndTest {
             model.append(", g * ").append(c).append(" as c").append(c);
         }
         model.append(" from generate_series(1, 20) g");
-        cli.sync("wide", "model", model.toString(), "identifier", "external_id", "identifierColumn", "id",
+        e2e.cli().sync("wide", "model", model.toString(), "identifier", "external_id", "identifierColumn", "id",
                 "properties", "*", "listColumn", "lists");
 
-        CliHarness.Result r = cli.run("run", "--json", "wide");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "wide");
 
         assertEquals(0, r.exitCode(), r.err());
         JsonNode run = JSON.readTree(r.out().strip());
         assertEquals(20, run.get("read").asInt());
         assertEquals(20, run.get("sent").asInt(), run.toString());
-        StandInProfile p = klaviyo.profileByExternalId("7").orElseThrow();
+        StandInProfile p = e2e.klaviyo().profileByExternalId("7").orElseThrow();
         assertEquals(498, p.properties().size());
         assertEquals(7 * 321, ((Number) p.property("c321")).intValue());
     }
@@ -160,7 +137,7 @@ class HostileInputEndToEndTest {
     private static Map<String, String[]> invalidRows(JsonNode run) throws Exception {
         Map<String, String[]> out = new HashMap<>();
         int none = 0;
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select identifier_value, field, reason from klaviyo_sync.row_results"
                         + " where run_id = " + run.get("runId").asLong() + " and outcome = 'invalid'")) {
             while (rs.next()) {

@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Incremental runs against a real PostgreSQL and the stand-in: only new and changed rows are
@@ -27,38 +23,19 @@ class IncrementalSyncEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 200;
 
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    private TestWarehouse warehouse;
-    private CliHarness cli;
-
-    @BeforeAll
-    static void startStandIn() {
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        klaviyo.close();
-    }
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.freshWarehouseForEachTest().jobPollsUntilComplete(1);
 
     @BeforeEach
     void setUp() throws Exception {
-        klaviyo.reset();
-        klaviyo.setJobPollsUntilComplete(1);
-        warehouse = TestWarehouse.fresh();
-        warehouse.execute("create table people (id text, email text, plan text)",
+        e2e.warehouse().execute("create table people (id text, email text, plan text)",
                 "insert into people select 'p-' || g, 'person' || g || '@example.com', 'basic' from generate_series(1, "
                         + ROWS + ") g");
-        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
         peopleSync("email=email,plan=plan");
     }
 
     private void peopleSync(String properties) throws Exception {
-        cli.sync("people", "model", "select id, email, plan from people", "identifier", "external_id",
+        e2e.cli().sync("people", "model", "select id, email, plan from people", "identifier", "external_id",
                 "identifierColumn", "id", "properties", properties, "lists", "People");
     }
 
@@ -66,26 +43,26 @@ class IncrementalSyncEndToEndTest {
     void anUnchangedRunCallsNoWriteEndpointAndOneChangedRowSendsOneProfile() throws Exception {
         JsonNode first = run("run", "--json", "people");
         assertCounts(first, ROWS, ROWS, 0, 0, 0, 0);
-        assertEquals(ROWS, klaviyo.profiles().size());
+        assertEquals(ROWS, e2e.klaviyo().profiles().size());
 
-        StandInTraffic quiet = StandInTraffic.mark(klaviyo);
+        StandInTraffic quiet = StandInTraffic.mark(e2e.klaviyo());
         JsonNode second = run("run", "--json", "people");
         assertCounts(second, ROWS, 0, ROWS, 0, 0, 0);
         assertEquals(0, quiet.writeCalls(), "an unchanged run writes nothing to Klaviyo: " + quiet.since());
 
-        warehouse.execute("update people set plan = 'gold' where id = 'p-7'");
-        StandInTraffic one = StandInTraffic.mark(klaviyo);
+        e2e.warehouse().execute("update people set plan = 'gold' where id = 'p-7'");
+        StandInTraffic one = StandInTraffic.mark(e2e.klaviyo());
         JsonNode third = run("run", "--json", "people");
         assertCounts(third, ROWS, 1, ROWS - 1, 0, 0, 0);
         assertEquals(List.of("p-7"), one.profilesSent());
-        assertEquals("gold", klaviyo.profileByExternalId("p-7").orElseThrow().property("plan"));
+        assertEquals("gold", e2e.klaviyo().profileByExternalId("p-7").orElseThrow().property("plan"));
 
-        warehouse.execute("insert into people values ('p-new', 'new@example.com', 'basic')");
-        StandInTraffic added = StandInTraffic.mark(klaviyo);
+        e2e.warehouse().execute("insert into people values ('p-new', 'new@example.com', 'basic')");
+        StandInTraffic added = StandInTraffic.mark(e2e.klaviyo());
         assertCounts(run("run", "--json", "people"), ROWS + 1, 1, ROWS, 0, 0, 0);
         assertEquals(List.of("p-new"), added.profilesSent());
 
-        CliHarness.Result history = cli.run("history", "people", "--json", "--limit", "3");
+        CliHarness.Result history = e2e.cli().run("history", "people", "--json", "--limit", "3");
         assertEquals(0, history.exitCode(), history.err());
         List<JsonNode> runs = lines(history.out());
         assertEquals(3, runs.size());
@@ -95,7 +72,7 @@ class IncrementalSyncEndToEndTest {
             assertEquals(r.get("read").asLong(), r.get("sent").asLong() + r.get("unchanged").asLong()
                     + r.get("invalid").asLong() + r.get("rejected").asLong() + r.get("deferred").asLong());
         }
-        CliHarness.Result text = cli.run("history", "people");
+        CliHarness.Result text = e2e.cli().run("history", "people");
         assertTrue(text.out().contains("UNCHANGED") && text.out().contains(String.valueOf(third.get("runId").asLong())),
                 text.out());
     }
@@ -107,16 +84,16 @@ class IncrementalSyncEndToEndTest {
         peopleSync("email=email,plan=plan,tier=plan");
         JsonNode changed = run("run", "--json", "people");
         assertCounts(changed, ROWS, ROWS, 0, 0, 0, 0);
-        assertEquals("basic", klaviyo.profileByExternalId("p-1").orElseThrow().property("tier"));
+        assertEquals("basic", e2e.klaviyo().profileByExternalId("p-1").orElseThrow().property("tier"));
         assertCounts(run("run", "--json", "people"), ROWS, 0, ROWS, 0, 0, 0);
 
         // writing out a default (createLists=true) does not change the mapping
-        cli.sync("people", "model", "select id, email, plan from people", "identifier", "external_id",
+        e2e.cli().sync("people", "model", "select id, email, plan from people", "identifier", "external_id",
                 "identifierColumn", "id", "properties", "email=email,plan=plan,tier=plan", "lists", "People",
                 "createLists", "true");
         assertCounts(run("run", "--json", "people"), ROWS, 0, ROWS, 0, 0, 0);
 
-        StandInTraffic full = StandInTraffic.mark(klaviyo);
+        StandInTraffic full = StandInTraffic.mark(e2e.klaviyo());
         assertCounts(run("run", "--full", "--json", "people"), ROWS, ROWS, 0, 0, 0, 0);
         assertEquals(ROWS, full.profilesSent().size());
         assertCounts(run("run", "--json", "people"), ROWS, 0, ROWS, 0, 0, 0);
@@ -124,15 +101,15 @@ class IncrementalSyncEndToEndTest {
 
     @Test
     void rowsSharingAnIdentifierAreAllInvalidAndNoneIsSent() throws Exception {
-        warehouse.execute("insert into people values ('p-3', 'other3@example.com', 'gold'),"
+        e2e.warehouse().execute("insert into people values ('p-3', 'other3@example.com', 'gold'),"
                 + " (' p-9 ', 'other9@example.com', 'gold'), ('p-3', 'third3@example.com', 'pro')");
 
         JsonNode r = run("run", "--json", "people");
 
         assertCounts(r, ROWS + 3, ROWS - 2, 0, 5, 0, 0);
-        assertTrue(klaviyo.profileByExternalId("p-3").isEmpty());
-        assertTrue(klaviyo.profileByExternalId("p-9").isEmpty());
-        CliHarness.Result rejections = cli.run("rejections", "people", "--json");
+        assertTrue(e2e.klaviyo().profileByExternalId("p-3").isEmpty());
+        assertTrue(e2e.klaviyo().profileByExternalId("p-9").isEmpty());
+        CliHarness.Result rejections = e2e.cli().run("rejections", "people", "--json");
         assertEquals(0, rejections.exitCode(), rejections.err());
         List<JsonNode> rows = lines(rejections.out());
         assertEquals(5, rows.size());
@@ -150,55 +127,55 @@ class IncrementalSyncEndToEndTest {
 
     @Test
     void aRejectedRowWaitsForAChangeOrAReplay() throws Exception {
-        warehouse.execute("update people set email = 'refused@import-error.test' where id = 'p-5'");
+        e2e.warehouse().execute("update people set email = 'refused@import-error.test' where id = 'p-5'");
         JsonNode first = run("run", "--json", "people");
         assertCounts(first, ROWS, ROWS - 1, 0, 0, 1, 0);
 
-        StandInTraffic quiet = StandInTraffic.mark(klaviyo);
+        StandInTraffic quiet = StandInTraffic.mark(e2e.klaviyo());
         JsonNode second = run("run", "--json", "people");
         assertCounts(second, ROWS, 0, ROWS - 1, 0, 1, 0);
         assertEquals(0, quiet.writeCalls(), "an unchanged rejected row is not sent again");
 
-        CliHarness.Result rejections = cli.run("rejections", "people", "--json");
+        CliHarness.Result rejections = e2e.cli().run("rejections", "people", "--json");
         JsonNode rejected = lines(rejections.out()).get(0);
         assertEquals("p-5", rejected.get("identifier").asText());
         assertEquals("rejected", rejected.get("outcome").asText());
         assertEquals("invalid", rejected.get("code").asText());
         assertTrue(rejected.get("detail").asText().contains("rejected by the import"), rejected.toString());
         assertEquals(second.get("runId").asLong(), rejected.get("runId").asLong());
-        CliHarness.Result firstRun = cli.run("rejections", "people", "--run", first.get("runId").asText());
+        CliHarness.Result firstRun = e2e.cli().run("rejections", "people", "--run", first.get("runId").asText());
         assertTrue(firstRun.out().contains("p-5") && firstRun.out().contains("Klaviyo rejected the profile (invalid)"),
                 firstRun.out());
 
-        StandInTraffic replay = StandInTraffic.mark(klaviyo);
-        CliHarness.Result replayed = cli.run("replay", "people", "--json");
+        StandInTraffic replay = StandInTraffic.mark(e2e.klaviyo());
+        CliHarness.Result replayed = e2e.cli().run("replay", "people", "--json");
         assertEquals(0, replayed.exitCode(), replayed.err());
         assertCounts(JSON.readTree(replayed.out().strip()), ROWS, 0, ROWS - 1, 0, 1, 0);
         assertEquals(List.of("p-5"), replay.profilesSent());
 
-        warehouse.execute("update people set email = 'fixed5@example.com' where id = 'p-5'");
-        StandInTraffic fixed = StandInTraffic.mark(klaviyo);
+        e2e.warehouse().execute("update people set email = 'fixed5@example.com' where id = 'p-5'");
+        StandInTraffic fixed = StandInTraffic.mark(e2e.klaviyo());
         assertCounts(run("run", "--json", "people"), ROWS, 1, ROWS - 1, 0, 0, 0);
         assertEquals(List.of("p-5"), fixed.profilesSent());
-        assertEquals("fixed5@example.com", klaviyo.profileByExternalId("p-5").orElseThrow().email());
+        assertEquals("fixed5@example.com", e2e.klaviyo().profileByExternalId("p-5").orElseThrow().email());
         assertCounts(run("run", "--json", "people"), ROWS, 0, ROWS, 0, 0, 0);
     }
 
     @Test
     void theCommandsExplainWhatIsMissing() {
-        CliHarness.Result none = cli.run("replay", "people");
+        CliHarness.Result none = e2e.cli().run("replay", "people");
         assertEquals(0, none.exitCode(), none.err());
         assertTrue(none.out().contains("no rejected rows"), none.out());
-        CliHarness.Result wrongRun = cli.run("rejections", "people", "--run", "999999");
+        CliHarness.Result wrongRun = e2e.cli().run("rejections", "people", "--run", "999999");
         assertEquals(2, wrongRun.exitCode());
         assertTrue(wrongRun.err().contains("run 999999 is not a run of sync 'people'"), wrongRun.err());
-        CliHarness.Result usage = cli.run("history", "people", "--full");
+        CliHarness.Result usage = e2e.cli().run("history", "people", "--full");
         assertEquals(2, usage.exitCode());
         assertTrue(usage.err().contains("--full goes with run only"), usage.err());
     }
 
     private JsonNode run(String... args) throws Exception {
-        CliHarness.Result r = cli.run(args);
+        CliHarness.Result r = e2e.cli().run(args);
         assertEquals(0, r.exitCode(), r.out() + r.err());
         return JSON.readTree(r.out().strip());
     }

@@ -15,12 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.standin.StandInProfile;
 
 /**
@@ -32,45 +29,25 @@ class ListColumnEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
-
-    @BeforeAll
-    static void start() throws Exception {
-        warehouse = TestWarehouse.fresh();
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        klaviyo.close();
-    }
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.freshWarehouse().jobPollsUntilComplete(1);
 
     @BeforeEach
     void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        klaviyo.setJobPollsUntilComplete(1);
-        warehouse.execute("drop table if exists members",
+        e2e.warehouse().execute("drop table if exists members",
                 "create table members (id text primary key, first_name text, lists text)",
                 "insert into members values"
                         + " ('n1', 'Nia', null),"
                         + " ('n2', 'Ned', '[]'),"
                         + " ('n3', 'Noa', ''),"
                         + " ('v1', 'Val', '[\"VIP\"]')");
-        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
-        cli.sync("members", "model", "select id, first_name, lists from members order by id",
+        e2e.cli().sync("members", "model", "select id, first_name, lists from members order by id",
                 "identifier", "external_id", "identifierColumn", "id", "properties", "first_name=first_name",
                 "listColumn", "lists");
     }
 
     private JsonNode run() throws Exception {
-        CliHarness.Result r = cli.run("run", "--json", "members");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "members");
         assertEquals(0, r.exitCode(), r.err());
         return JSON.readTree(r.out().strip());
     }
@@ -83,12 +60,14 @@ class ListColumnEndToEndTest {
         assertEquals(4, first.get("sent").asInt(), first.toString());
         assertEquals(0, first.get("deferred").asInt());
         for (String id : List.of("n1", "n2", "n3")) {
-            StandInProfile p = klaviyo.profileByExternalId(id).orElseThrow(() -> new AssertionError(id + " not sent"));
+            StandInProfile p = e2e.klaviyo().profileByExternalId(id)
+                    .orElseThrow(() -> new AssertionError(id + " not sent"));
             assertEquals(Set.of(), p.listIds(), id + " joins no list");
         }
-        String vip = klaviyo.listIdsNamed("VIP").get(0);
-        assertEquals(Set.of(vip), klaviyo.profileByExternalId("v1").orElseThrow().listIds());
-        assertEquals(2, klaviyo.count("POST", "/api/profile-bulk-import-jobs"), "one job without a list, one for VIP");
+        String vip = e2e.klaviyo().listIdsNamed("VIP").get(0);
+        assertEquals(Set.of(vip), e2e.klaviyo().profileByExternalId("v1").orElseThrow().listIds());
+        assertEquals(2, e2e.klaviyo().count("POST", "/api/profile-bulk-import-jobs"),
+                "one job without a list, one for VIP");
 
         JsonNode second = run();
         assertEquals(4, second.get("unchanged").asInt(), second.toString());
@@ -97,7 +76,7 @@ class ListColumnEndToEndTest {
 
     @Test
     void aDryRunWritesTheJobWithoutAListAndTheJobWithItsList() throws Exception {
-        cli.env("KLAVIYO_API_KEY", null);
+        e2e.cli().env("KLAVIYO_API_KEY", null);
         JsonNode run = run();
 
         assertEquals("dry_run", run.get("status").asText());
@@ -113,11 +92,11 @@ class ListColumnEndToEndTest {
 
     @Test
     void aDeletedListIdIsRejectedAndNoListIsCreatedForIt() throws Exception {
-        String kept = klaviyo.createList("Kept");
-        String deleted = klaviyo.createList("Gone");
-        klaviyo.deleteList(deleted);
+        String kept = e2e.klaviyo().createList("Kept");
+        String deleted = e2e.klaviyo().createList("Gone");
+        e2e.klaviyo().deleteList(deleted);
         String gone = deleted;
-        warehouse.execute("update members set lists = '[\"" + kept + "\"]' where id = 'n1'",
+        e2e.warehouse().execute("update members set lists = '[\"" + kept + "\"]' where id = 'n1'",
                 "update members set lists = '[\"" + gone + "\"]' where id = 'n2'",
                 "update members set lists = '[\"Summer\"]' where id = 'n3'");
 
@@ -127,11 +106,11 @@ class ListColumnEndToEndTest {
         assertEquals(1, run.get("rejected").asInt());
         String reason = results(run, "rejected").get("n2");
         assertTrue(reason != null && reason.contains("no list with id or name '" + gone + "'"), String.valueOf(reason));
-        assertTrue(klaviyo.listIdsNamed(gone).isEmpty(), "no list named after the id");
-        assertTrue(klaviyo.profileByExternalId("n2").isEmpty());
-        assertEquals(Set.of(kept), klaviyo.profileByExternalId("n1").orElseThrow().listIds());
-        assertEquals(1, klaviyo.listIdsNamed("Summer").size(), "a plain name is still created");
-        assertEquals(Set.of("Kept", "Summer", "VIP"), Set.copyOf(klaviyo.listsByIdToName().values()));
+        assertTrue(e2e.klaviyo().listIdsNamed(gone).isEmpty(), "no list named after the id");
+        assertTrue(e2e.klaviyo().profileByExternalId("n2").isEmpty());
+        assertEquals(Set.of(kept), e2e.klaviyo().profileByExternalId("n1").orElseThrow().listIds());
+        assertEquals(1, e2e.klaviyo().listIdsNamed("Summer").size(), "a plain name is still created");
+        assertEquals(Set.of("Kept", "Summer", "VIP"), Set.copyOf(e2e.klaviyo().listsByIdToName().values()));
     }
 
     private static JsonNode tree(String line) {
@@ -144,7 +123,7 @@ class ListColumnEndToEndTest {
 
     private static Map<String, String> results(JsonNode run, String outcome) throws Exception {
         Map<String, String> out = new HashMap<>();
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select identifier_value, reason from klaviyo_sync.row_results"
                         + " where run_id = " + run.get("runId").asLong() + " and outcome = '" + outcome + "'")) {
             while (rs.next()) {

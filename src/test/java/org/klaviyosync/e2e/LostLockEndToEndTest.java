@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.standin.StandInProfile;
 
 /**
@@ -26,82 +24,79 @@ class LostLockEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 3000;
 
-    @TempDir
-    Path work;
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.freshWarehouse();
 
     @Test
     void aRunThatLosesItsLockStopsAtOnceAndTheNextRunConverges() throws Exception {
-        TestWarehouse warehouse = TestWarehouse.fresh();
-        warehouse.execute("create table members (id text, email text, score int)",
+        e2e.warehouse().execute("create table members (id text, email text, score int)",
                 "insert into members select 'm-' || g, 'member' || g || '@example.com', g from generate_series(1, "
                         + ROWS + ") g");
-        try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
-            klaviyo.setJobPollsUntilComplete(2);
-            CliHarness cli = CliHarness.connectedTo(work, warehouse, klaviyo)
-                    .env("KLAVIYO_JOB_POLL_INTERVAL_MS", "200")
-                    .env("KLAVIYO_BATCH_MAX_PROFILES", "50")
-                    .env("KLAVIYO_MAX_PENDING_JOBS", "5")
-                    .env("STATE_FINGERPRINT_BATCH_SIZE", "50");
-            cli.sync("members", "model", "select id, email, score from members", "identifier", "external_id",
-                    "identifierColumn", "id", "properties", "email=email,score=score", "lists", "Members");
+        e2e.klaviyo().setJobPollsUntilComplete(2);
+        CliHarness cli = e2e.cli()
+                .env("KLAVIYO_JOB_POLL_INTERVAL_MS", "200")
+                .env("KLAVIYO_BATCH_MAX_PROFILES", "50")
+                .env("KLAVIYO_MAX_PENDING_JOBS", "5")
+                .env("STATE_FINGERPRINT_BATCH_SIZE", "50");
+        cli.sync("members", "model", "select id, email, score from members", "identifier", "external_id",
+                "identifierColumn", "id", "properties", "email=email,score=score", "lists", "Members");
 
-            CompletableFuture<CliHarness.Result> first = CompletableFuture.supplyAsync(
-                    () -> cli.run("run", "--json", "members"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (fingerprints(warehouse) < 300 && !first.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(fingerprints(warehouse) >= 300 && !first.isDone(), "the run got going");
-            // from now on Klaviyo takes its time: the run waits on its jobs, holding its lock
-            klaviyo.setJobPollsUntilComplete(1_000_000);
-            Thread.sleep(1000);
-            assertTrue(!first.isDone());
-
-            long killed = System.nanoTime();
-            assertEquals(1, terminateLockHolder(warehouse), "one backend held the run's advisory lock");
-            CliHarness.Result stopped = first.get(15, TimeUnit.SECONDS);
-            long stoppedInMs = (System.nanoTime() - killed) / 1_000_000;
-            System.out.printf("lock lost to run closed: %d ms%n", stoppedInMs);
-
-            assertEquals(1, stopped.exitCode(), stopped.err());
-            JsonNode r = JSON.readTree(stopped.out().strip());
-            assertEquals("failed", r.get("status").asText());
-            assertTrue(r.get("error").asText().startsWith("the run lost its lock ("), r.get("error").asText());
-            long sent = r.get("sent").asLong();
-            long deferred = r.get("deferred").asLong();
-            assertEquals(r.get("read").asLong(), sent + r.get("unchanged").asLong() + r.get("invalid").asLong()
-                    + r.get("rejected").asLong() + deferred, "the counts reconcile: " + r);
-            assertTrue(sent >= 300 && deferred > 0, r.toString());
-            assertEquals(sent, fingerprints(warehouse), "what Klaviyo acknowledged is stored");
-            try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select count(*), count(*) filter (where reason like"
-                            + " '%the run lost its lock%') from klaviyo_sync.row_results where outcome = 'deferred'")) {
-                rs.next();
-                assertEquals(deferred, rs.getLong(1));
-                assertEquals(deferred, rs.getLong(2), "the deferred rows say why");
-            }
-            try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select count(*) from pg_locks where locktype = 'advisory'")) {
-                rs.next();
-                assertEquals(0, rs.getLong(1), "no lock is left behind");
-            }
-
-            klaviyo.setJobPollsUntilComplete(2);
-            CliHarness.Result next = cli.env("KLAVIYO_BATCH_MAX_PROFILES", null).run("run", "--json", "members");
-            assertEquals(0, next.exitCode(), next.err());
-            JsonNode n = JSON.readTree(next.out().strip());
-            assertEquals("completed", n.get("status").asText());
-            assertEquals(sent, n.get("unchanged").asLong());
-            assertEquals(ROWS - sent, n.get("sent").asLong());
-            assertEquals(ROWS, klaviyo.profiles().size());
-            String list = klaviyo.listIdsNamed("Members").get(0);
-            assertEquals(ROWS, klaviyo.listMembers(list).size());
-            for (int i = 1; i <= ROWS; i += 11) {
-                StandInProfile p = klaviyo.profileByExternalId("m-" + i).orElseThrow();
-                assertEquals(i, ((Number) p.property("score")).intValue());
-            }
-            assertEquals("completed", lastStatus(warehouse));
+        CompletableFuture<CliHarness.Result> first = CompletableFuture.supplyAsync(
+                () -> cli.run("run", "--json", "members"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (fingerprints(e2e.warehouse()) < 300 && !first.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
         }
+        assertTrue(fingerprints(e2e.warehouse()) >= 300 && !first.isDone(), "the run got going");
+        // from now on Klaviyo takes its time: the run waits on its jobs, holding its lock
+        e2e.klaviyo().setJobPollsUntilComplete(1_000_000);
+        Thread.sleep(1000);
+        assertTrue(!first.isDone());
+
+        long killed = System.nanoTime();
+        assertEquals(1, terminateLockHolder(e2e.warehouse()), "one backend held the run's advisory lock");
+        CliHarness.Result stopped = first.get(15, TimeUnit.SECONDS);
+        long stoppedInMs = (System.nanoTime() - killed) / 1_000_000;
+        System.out.printf("lock lost to run closed: %d ms%n", stoppedInMs);
+
+        assertEquals(1, stopped.exitCode(), stopped.err());
+        JsonNode r = JSON.readTree(stopped.out().strip());
+        assertEquals("failed", r.get("status").asText());
+        assertTrue(r.get("error").asText().startsWith("the run lost its lock ("), r.get("error").asText());
+        long sent = r.get("sent").asLong();
+        long deferred = r.get("deferred").asLong();
+        assertEquals(r.get("read").asLong(), sent + r.get("unchanged").asLong() + r.get("invalid").asLong()
+                + r.get("rejected").asLong() + deferred, "the counts reconcile: " + r);
+        assertTrue(sent >= 300 && deferred > 0, r.toString());
+        assertEquals(sent, fingerprints(e2e.warehouse()), "what Klaviyo acknowledged is stored");
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*), count(*) filter (where reason like"
+                        + " '%the run lost its lock%') from klaviyo_sync.row_results where outcome = 'deferred'")) {
+            rs.next();
+            assertEquals(deferred, rs.getLong(1));
+            assertEquals(deferred, rs.getLong(2), "the deferred rows say why");
+        }
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from pg_locks where locktype = 'advisory'")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "no lock is left behind");
+        }
+
+        e2e.klaviyo().setJobPollsUntilComplete(2);
+        CliHarness.Result next = cli.env("KLAVIYO_BATCH_MAX_PROFILES", null).run("run", "--json", "members");
+        assertEquals(0, next.exitCode(), next.err());
+        JsonNode n = JSON.readTree(next.out().strip());
+        assertEquals("completed", n.get("status").asText());
+        assertEquals(sent, n.get("unchanged").asLong());
+        assertEquals(ROWS - sent, n.get("sent").asLong());
+        assertEquals(ROWS, e2e.klaviyo().profiles().size());
+        String list = e2e.klaviyo().listIdsNamed("Members").get(0);
+        assertEquals(ROWS, e2e.klaviyo().listMembers(list).size());
+        for (int i = 1; i <= ROWS; i += 11) {
+            StandInProfile p = e2e.klaviyo().profileByExternalId("m-" + i).orElseThrow();
+            assertEquals(i, ((Number) p.property("score")).intValue());
+        }
+        assertEquals("completed", lastStatus(e2e.warehouse()));
     }
 
     private static long terminateLockHolder(TestWarehouse warehouse) throws Exception {

@@ -15,12 +15,9 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.standin.KlaviyoStandIn;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.standin.StandInProfile;
 
 /**
@@ -35,31 +32,12 @@ class NullsAndPhonesEndToEndTest {
     private static final String PROPERTIES =
             "phone_number=mobile,first_name=first_name,location.city=city,tier=tier,score=score";
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
-
-    @BeforeAll
-    static void start() throws Exception {
-        warehouse = TestWarehouse.fresh();
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        klaviyo.close();
-    }
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.freshWarehouse().jobPollsUntilComplete(1);
 
     @BeforeEach
     void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        klaviyo.setJobPollsUntilComplete(1);
-        warehouse.execute("drop table if exists people",
+        e2e.warehouse().execute("drop table if exists people",
                 "create table people (id text primary key, mobile text, first_name text, city text, tier text,"
                         + " score int)",
                 "insert into people values"
@@ -67,13 +45,12 @@ class NullsAndPhonesEndToEndTest {
                         + " ('p2', '+44 20 7946 0958', 'Bob', 'London', 'silver', 7),"
                         + " ('p3', '+15005550006', 'Cy', 'Austin', 'bronze', 1),"
                         + " ('p4', '555', 'Dee', 'Oslo', 'gold', 2)");
-        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
     }
 
     private JsonNode run(String nulls) throws Exception {
-        cli.sync("people", "model", MODEL, "identifier", "external_id", "identifierColumn", "id",
+        e2e.cli().sync("people", "model", MODEL, "identifier", "external_id", "identifierColumn", "id",
                 "properties", PROPERTIES, "lists", "People", "phoneRegion", "US", "nulls", nulls);
-        CliHarness.Result r = cli.run("run", "--json", "people");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "people");
         assertEquals(0, r.exitCode(), r.err());
         return JSON.readTree(r.out().strip());
     }
@@ -85,10 +62,10 @@ class NullsAndPhonesEndToEndTest {
         assertEquals(4, run.get("read").asInt());
         assertEquals(3, run.get("sent").asInt());
         assertEquals(1, run.get("invalid").asInt());
-        assertEquals("+14155552671", klaviyo.profileByExternalId("p1").orElseThrow().phoneNumber());
-        assertEquals("+442079460958", klaviyo.profileByExternalId("p2").orElseThrow().phoneNumber());
-        assertEquals("+15005550006", klaviyo.profileByExternalId("p3").orElseThrow().phoneNumber());
-        assertTrue(klaviyo.profileByExternalId("p4").isEmpty());
+        assertEquals("+14155552671", e2e.klaviyo().profileByExternalId("p1").orElseThrow().phoneNumber());
+        assertEquals("+442079460958", e2e.klaviyo().profileByExternalId("p2").orElseThrow().phoneNumber());
+        assertEquals("+15005550006", e2e.klaviyo().profileByExternalId("p3").orElseThrow().phoneNumber());
+        assertTrue(e2e.klaviyo().profileByExternalId("p4").isEmpty());
         Map<String, String> invalid = results(run, "invalid");
         String reason = invalid.get("p4");
         assertTrue(reason.contains("column 'mobile'") && reason.contains("not a valid phone number"), reason);
@@ -99,25 +76,25 @@ class NullsAndPhonesEndToEndTest {
     void clearUnsetsNullPropertiesAndClearsNullAttributesWhileSkipLeavesThem() throws Exception {
         JsonNode first = run("clear");
         assertEquals(3, first.get("sent").asInt());
-        assertEquals(0, klaviyo.count("POST", "/api/profile-import"), "no nulls, no extra calls");
+        assertEquals(0, e2e.klaviyo().count("POST", "/api/profile-import"), "no nulls, no extra calls");
 
-        warehouse.execute("update people set first_name = null, tier = null where id = 'p1'",
+        e2e.warehouse().execute("update people set first_name = null, tier = null where id = 'p1'",
                 "update people set city = null, score = null, mobile = '  ' where id = 'p2'");
         JsonNode skip = run("skip");
         assertEquals(3, skip.get("sent").asInt());
-        StandInProfile p1 = klaviyo.profileByExternalId("p1").orElseThrow();
+        StandInProfile p1 = e2e.klaviyo().profileByExternalId("p1").orElseThrow();
         assertEquals("Ann", p1.attribute("first_name"), "skip leaves Klaviyo's value alone");
         assertEquals("gold", p1.property("tier"));
-        assertEquals(0, klaviyo.count("POST", "/api/profile-import"));
+        assertEquals(0, e2e.klaviyo().count("POST", "/api/profile-import"));
 
         JsonNode clear = run("clear");
         assertEquals(4, clear.get("read").asInt());
         assertEquals(3, clear.get("sent").asInt());
         assertEquals(1, clear.get("invalid").asInt());
         assertEquals(0, clear.get("rejected").asInt() + clear.get("deferred").asInt());
-        assertEquals(2, klaviyo.count("POST", "/api/profile-import"), "one profile-import per row with nulls");
+        assertEquals(2, e2e.klaviyo().count("POST", "/api/profile-import"), "one profile-import per row with nulls");
 
-        p1 = klaviyo.profileByExternalId("p1").orElseThrow();
+        p1 = e2e.klaviyo().profileByExternalId("p1").orElseThrow();
         assertNull(p1.attribute("first_name"));
         assertNull(p1.property("tier"));
         assertEquals(5, ((Number) p1.property("score")).intValue());
@@ -125,7 +102,7 @@ class NullsAndPhonesEndToEndTest {
         Map<String, Object> location = (Map<String, Object>) p1.attribute("location");
         assertEquals("Paris", location.get("city"));
 
-        StandInProfile p2 = klaviyo.profileByExternalId("p2").orElseThrow();
+        StandInProfile p2 = e2e.klaviyo().profileByExternalId("p2").orElseThrow();
         assertEquals("Bob", p2.attribute("first_name"));
         assertNull(p2.property("score"));
         assertNull(p2.phoneNumber(), "a blank phone number is a null, cleared");
@@ -133,14 +110,14 @@ class NullsAndPhonesEndToEndTest {
         Map<String, Object> location2 = (Map<String, Object>) p2.attribute("location");
         assertTrue(location2 == null || location2.get("city") == null, "city cleared: " + location2);
         assertEquals("silver", p2.property("tier"));
-        StandInProfile p3 = klaviyo.profileByExternalId("p3").orElseThrow();
+        StandInProfile p3 = e2e.klaviyo().profileByExternalId("p3").orElseThrow();
         assertEquals("bronze", p3.property("tier"));
     }
 
     @Test
     void aDryRunWritesTheClearRequestsItWouldSend() throws Exception {
-        warehouse.execute("update people set tier = null where id = 'p3'");
-        cli.env("KLAVIYO_API_KEY", null);
+        e2e.warehouse().execute("update people set tier = null where id = 'p3'");
+        e2e.cli().env("KLAVIYO_API_KEY", null);
         JsonNode run = run("clear");
         assertEquals("dry_run", run.get("status").asText());
         List<String> lines = Files.readAllLines(Path.of(run.get("dryRunFile").asText()));
@@ -159,7 +136,7 @@ class NullsAndPhonesEndToEndTest {
 
     private static Map<String, String> results(JsonNode run, String outcome) throws Exception {
         Map<String, String> out = new HashMap<>();
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select identifier_value, reason from klaviyo_sync.row_results"
                         + " where run_id = " + run.get("runId").asLong() + " and outcome = '" + outcome + "'")) {
             while (rs.next()) {

@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.klaviyosync.standin.KlaviyoStandIn;
 
 /**
  * Models run read-only: one that tries to write fails with a clear error naming the sync and
@@ -27,31 +23,13 @@ class ReadOnlyModelsEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(50);
 
     @BeforeAll
     static void start() throws Exception {
-        warehouse = TestWarehouse.withDemoCustomers(50);
-        warehouse.execute("create function wipe_customers() returns bigint language plpgsql as $$"
+        e2e.warehouse().execute("create function wipe_customers() returns bigint language plpgsql as $$"
                 + " declare n bigint; begin delete from customers; get diagnostics n = row_count; return n; end $$");
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        klaviyo.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        cli = CliHarness.connectedTo(work, warehouse, klaviyo);
     }
 
     @ParameterizedTest
@@ -63,10 +41,10 @@ class ReadOnlyModelsEndToEndTest {
         "  -- a comment first\n  DELETE FROM customers RETURNING *",
     })
     void aModelThatWritesIsRefusedAtStartUpAndChangesNothing(String model) throws Exception {
-        cli.sync("writer", "model", model, "identifier", "external_id", "identifierColumn", "customer_id",
+        e2e.cli().sync("writer", "model", model, "identifier", "external_id", "identifierColumn", "customer_id",
                 "properties", "email=email", "lists", "L");
 
-        CliHarness.Result r = cli.run("run", "writer");
+        CliHarness.Result r = e2e.cli().run("run", "writer");
 
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("sync 'writer'"), r.err());
@@ -77,11 +55,11 @@ class ReadOnlyModelsEndToEndTest {
 
     @Test
     void aWriteHiddenInAWithClauseIsRefusedAtStartUpAndChangesNothing() throws Exception {
-        cli.sync("sneaky-with", "model",
+        e2e.cli().sync("sneaky-with", "model",
                 "with gone as (delete from customers returning *) select customer_id as id from gone",
                 "identifier", "external_id", "identifierColumn", "id", "properties", "*", "lists", "L");
 
-        CliHarness.Result r = cli.run("run", "--json", "sneaky-with");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "sneaky-with");
 
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("sync 'sneaky-with'") && r.err().contains("models run read-only"), r.err());
@@ -93,10 +71,10 @@ class ReadOnlyModelsEndToEndTest {
         "select w::text as id from wipe_customers() as w",
     })
     void aWriteTheProbeCannotSeeFailsInTheReadOnlyTransaction(String model) throws Exception {
-        cli.sync("sneaky", "model", model, "identifier", "external_id",
+        e2e.cli().sync("sneaky", "model", model, "identifier", "external_id",
                 "identifierColumn", "id", "properties", "*", "lists", "L");
 
-        CliHarness.Result r = cli.run("run", "--json", "sneaky");
+        CliHarness.Result r = e2e.cli().run("run", "--json", "sneaky");
 
         assertEquals(1, r.exitCode(), r.err());
         JsonNode run = JSON.readTree(r.out().strip());
@@ -108,10 +86,10 @@ class ReadOnlyModelsEndToEndTest {
 
     @Test
     void anSqlErrorNamesTheSyncThePostgresMessageAndItsPositionInTheModel() throws Exception {
-        cli.sync("typo", "model", "select customer_id,\n  emial from customers", "identifier", "external_id",
+        e2e.cli().sync("typo", "model", "select customer_id,\n  emial from customers", "identifier", "external_id",
                 "identifierColumn", "customer_id", "properties", "*", "lists", "L");
 
-        CliHarness.Result r = cli.run("run", "typo");
+        CliHarness.Result r = e2e.cli().run("run", "typo");
 
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("sync 'typo'"), r.err());
@@ -120,7 +98,7 @@ class ReadOnlyModelsEndToEndTest {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

@@ -17,15 +17,13 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.settings.Settings;
-import org.klaviyosync.standin.KlaviyoStandIn;
 import org.klaviyosync.standin.StandInProfile;
 
 /**
@@ -41,21 +39,14 @@ class ReliabilityTest {
     private static final String SYNC = "customers-by-external-id";
     private static final int BATCH = 200;
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(2000);
     private static Map<String, Set<String>> expectedLists;
-
-    @TempDir
-    Path work;
-
-    private CliHarness cli;
 
     @BeforeAll
     static void startServers() throws Exception {
-        warehouse = TestWarehouse.withDemoCustomers(2000);
-        klaviyo = KlaviyoStandIn.start();
         expectedLists = new HashMap<>();
-        for (Map<String, Object> row : CoreSyncEndToEndTest.rows(warehouse, "select * from customers")) {
+        for (Map<String, Object> row : CoreSyncEndToEndTest.rows(e2e.warehouse(), "select * from customers")) {
             String email = (String) row.get("email");
             String phone = (String) row.get("phone");
             if ((email == null || EMAIL.matcher(email).matches()) && (phone == null || E164.matcher(phone).matches())) {
@@ -67,23 +58,15 @@ class ReliabilityTest {
         }
     }
 
-    @AfterAll
-    static void stopServers() {
-        klaviyo.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        klaviyo.setRateLimitsEnabled(true);
-        cli = CliHarness.connectedTo(work, warehouse, klaviyo)
-                .env("KLAVIYO_BATCH_MAX_PROFILES", String.valueOf(BATCH))
+        e2e.klaviyo().setRateLimitsEnabled(true);
+        e2e.cli().env("KLAVIYO_BATCH_MAX_PROFILES", String.valueOf(BATCH))
                 .env("KLAVIYO_RETRY_BASE_DELAY_MS", "20")
                 .env("KLAVIYO_RETRY_MAX_DELAY_MS", "200")
                 .env("KLAVIYO_OUTAGE_FAILURES", "3")
                 .env("KLAVIYO_OUTAGE_COOL_DOWN_MS", "60000");
-        Files.copy(Path.of("routes/syncs/" + SYNC + ".yaml"), cli.syncsDir().resolve(SYNC + ".yaml"));
+        Files.copy(Path.of("routes/syncs/" + SYNC + ".yaml"), e2e.cli().syncsDir().resolve(SYNC + ".yaml"));
     }
 
     @Test
@@ -91,38 +74,38 @@ class ReliabilityTest {
         JsonNode run = runOnce();
         assertEquals("completed", run.get("status").asText());
         assertStandInEqualsModel();
-        assertEquals(0, klaviyo.count429(), "the throttles keep every bucket under Klaviyo's limits");
+        assertEquals(0, e2e.klaviyo().count429(), "the throttles keep every bucket under Klaviyo's limits");
     }
 
     @Test
     void randomServerErrorsAreRetried() throws Exception {
-        klaviyo.faults().seed(7).serverErrors(0.15);
+        e2e.klaviyo().faults().seed(7).serverErrors(0.15);
         runUntilSettled();
-        assertTrue(klaviyo.requests().stream().anyMatch(r -> r.responseStatus() >= 500), "faults were injected");
+        assertTrue(e2e.klaviyo().requests().stream().anyMatch(r -> r.responseStatus() >= 500), "faults were injected");
         assertStandInEqualsModel();
     }
 
     @Test
     void a429StormIsWaitedOutWithRetryAfter() throws Exception {
-        klaviyo.faults().tooManyRequests(8, 1);
+        e2e.klaviyo().faults().tooManyRequests(8, 1);
         JsonNode run = runOnce();
         assertEquals("completed", run.get("status").asText());
         assertEquals(0, run.get("deferred").asLong());
-        assertTrue(klaviyo.count429() >= 8, "more 429s in a row than a call has attempts");
+        assertTrue(e2e.klaviyo().count429() >= 8, "more 429s in a row than a call has attempts");
         assertStandInEqualsModel();
     }
 
     @Test
     void droppedConnectionsAreRetried() throws Exception {
-        klaviyo.faults().seed(11).dropConnections(0.2);
+        e2e.klaviyo().faults().seed(11).dropConnections(0.2);
         runUntilSettled();
         assertStandInEqualsModel();
     }
 
     @Test
     void slowAnswersWithinTheTimeoutAreWaitedFor() throws Exception {
-        cli.env("KLAVIYO_RESPONSE_TIMEOUT_MS", "1000");
-        klaviyo.faults().delay(Duration.ofMillis(40));
+        e2e.cli().env("KLAVIYO_RESPONSE_TIMEOUT_MS", "1000");
+        e2e.klaviyo().faults().delay(Duration.ofMillis(40));
         JsonNode slow = runOnce();
         assertEquals("completed", slow.get("status").asText());
         assertStandInEqualsModel();
@@ -130,13 +113,13 @@ class ReliabilityTest {
 
     @Test
     void answersSlowerThanTheTimeoutDeferTheRowsAndTheNextRunDeliversThem() throws Exception {
-        cli.env("KLAVIYO_RESPONSE_TIMEOUT_MS", "100");
-        klaviyo.faults().delay(Duration.ofMillis(250));
+        e2e.cli().env("KLAVIYO_RESPONSE_TIMEOUT_MS", "100");
+        e2e.klaviyo().faults().delay(Duration.ofMillis(250));
         JsonNode timedOut = runOnce();
         assertEquals("failed", timedOut.get("status").asText());
         assertEquals(0, timedOut.get("sent").asLong());
 
-        klaviyo.faults().clear();
+        e2e.klaviyo().faults().clear();
         JsonNode next = runOnce();
         assertEquals("completed", next.get("status").asText());
         assertStandInEqualsModel();
@@ -145,7 +128,7 @@ class ReliabilityTest {
     @Test
     void aJobCreatedBehindA5xxIsLeftAloneAndTheBatchSentAgain() throws Exception {
         // a quarter of the POSTs: a batch whose six attempts all fail (0.25^6) would be deferred, not resent
-        klaviyo.faults().seed(5).bulkJobCreatedThenServerError(0.25);
+        e2e.klaviyo().faults().seed(5).bulkJobCreatedThenServerError(0.25);
         JsonNode run = runOnce();
         assertEquals("completed", run.get("status").asText(), run.toString());
         assertEquals(0, run.get("deferred").asLong(), run.toString());
@@ -153,32 +136,32 @@ class ReliabilityTest {
         Map<String, Long> membersPerList = new HashMap<>();
         expectedLists.values().forEach(ls -> ls.forEach(l -> membersPerList.merge(l, 1L, Long::sum)));
         long batches = membersPerList.values().stream().mapToLong(n -> (n + BATCH - 1) / BATCH).sum();
-        long lostAnswers = klaviyo.requests().stream()
+        long lostAnswers = e2e.klaviyo().requests().stream()
                 .filter(r -> r.method().equals("POST") && r.path().equals("/api/profile-bulk-import-jobs")
                         && r.responseStatus() == 500).count();
         assertTrue(lostAnswers > 0, "faults were injected");
-        assertEquals(batches + lostAnswers, klaviyo.bulkJobIds().size(), "each lost answer left one job behind");
-        long neverPolled = klaviyo.bulkJobIds().stream()
-                .filter(id -> klaviyo.bulkJobStatus(id).orElseThrow().equals("queued")).count();
+        assertEquals(batches + lostAnswers, e2e.klaviyo().bulkJobIds().size(), "each lost answer left one job behind");
+        long neverPolled = e2e.klaviyo().bulkJobIds().stream()
+                .filter(id -> e2e.klaviyo().bulkJobStatus(id).orElseThrow().equals("queued")).count();
         assertEquals(lostAnswers, neverPolled, "no job behind a lost answer was claimed: the sync never looked at one");
     }
 
     @Test
     void anOutageStopsTheRunFastAndTheNextRunDeliversTheDeferredRows() throws Exception {
-        klaviyo.createList("klaviyo-sync customers");
-        klaviyo.faults().onlyForPathsStartingWith("/api/profile-bulk-import-jobs").serverErrors(1.0, 503);
+        e2e.klaviyo().createList("klaviyo-sync customers");
+        e2e.klaviyo().faults().onlyForPathsStartingWith("/api/profile-bulk-import-jobs").serverErrors(1.0, 503);
         JsonNode failed = runOnce();
         assertEquals("failed", failed.get("status").asText());
         assertTrue(failed.get("error").asText().contains("unavailable"), failed.get("error").asText());
         assertTrue(failed.get("deferred").asLong() > 0);
-        int posts = klaviyo.count("POST", "/api/profile-bulk-import-jobs");
+        int posts = e2e.klaviyo().count("POST", "/api/profile-bulk-import-jobs");
         // 3 calls exhaust their 6 attempts and open the breaker; the other 3 submitters' calls already under way
         // finish their attempts; nothing after that
         assertTrue(posts <= (3 + 4 - 1) * 6, "the breaker stops the calls: " + posts + " bulk posts");
         assertEquals(0, failed.get("sent").asLong());
 
-        klaviyo.faults().clear();
-        cli.env("KLAVIYO_OUTAGE_COOL_DOWN_MS", "1");
+        e2e.klaviyo().faults().clear();
+        e2e.cli().env("KLAVIYO_OUTAGE_COOL_DOWN_MS", "1");
         JsonNode next = runOnce();
         assertEquals("completed", next.get("status").asText());
         assertStandInEqualsModel();
@@ -186,8 +169,8 @@ class ReliabilityTest {
 
     @Test
     void stoppingTheServiceMidRunSettlesWhatWasReadAndTheNextRunCompletes() throws Exception {
-        klaviyo.faults().delay(Duration.ofMillis(100));
-        Map<String, String> env = new HashMap<>(cli.env());
+        e2e.klaviyo().faults().delay(Duration.ofMillis(100));
+        Map<String, String> env = new HashMap<>(e2e.cli().env());
         Settings settings = Settings.load(Path.of("application.properties"), env);
         SyncApplication app = SyncApplication.prepare(settings, Path.of("").toAbsolutePath(),
                 SyncApplication.Mode.SERVICE);
@@ -200,7 +183,7 @@ class ReliabilityTest {
             }
         });
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (klaviyo.count("POST", "/api/profile-bulk-import-jobs") < 2 && !run.isDone()) {
+        while (e2e.klaviyo().count("POST", "/api/profile-bulk-import-jobs") < 2 && !run.isDone()) {
             assertTrue(System.nanoTime() < deadline, "the run never reached its second bulk job");
             Thread.sleep(20);
         }
@@ -211,14 +194,14 @@ class ReliabilityTest {
         assertEquals(stopped.read(), stopped.sent() + stopped.unchanged() + stopped.invalid() + stopped.rejected()
                 + stopped.deferred(), "the stopped run's counts reconcile");
 
-        klaviyo.faults().clear();
+        e2e.klaviyo().faults().clear();
         JsonNode next = runOnce();
         assertEquals("completed", next.get("status").asText());
         assertStandInEqualsModel();
     }
 
     private JsonNode runOnce() throws Exception {
-        CliHarness.Result r = cli.run("run", "--json", SYNC);
+        CliHarness.Result r = e2e.cli().run("run", "--json", SYNC);
         JsonNode run = JSON.readTree(r.out().strip());
         assertEquals(run.get("read").asLong(), run.get("sent").asLong() + run.get("unchanged").asLong()
                 + run.get("invalid").asLong() + run.get("rejected").asLong() + run.get("deferred").asLong(),
@@ -232,15 +215,15 @@ class ReliabilityTest {
         List<JsonNode> runs = new ArrayList<>();
         runs.add(runOnce());
         if (runs.get(0).get("deferred").asLong() > 0 || runs.get(0).get("status").asText().equals("failed")) {
-            klaviyo.faults().clear();
+            e2e.klaviyo().faults().clear();
             runs.add(runOnce());
         }
         assertEquals("completed", runs.get(runs.size() - 1).get("status").asText(), "runs: " + runs);
     }
 
     private void assertStandInEqualsModel() {
-        Map<String, String> names = klaviyo.listsByIdToName();
-        Map<String, Set<String>> actual = klaviyo.profiles().stream().collect(Collectors.toMap(
+        Map<String, String> names = e2e.klaviyo().listsByIdToName();
+        Map<String, Set<String>> actual = e2e.klaviyo().profiles().stream().collect(Collectors.toMap(
                 StandInProfile::externalId,
                 p -> p.listIds().stream().map(names::get).collect(Collectors.toCollection(TreeSet::new))));
         assertEquals(expectedLists.keySet(), actual.keySet(), "the stand-in holds exactly the valid rows");

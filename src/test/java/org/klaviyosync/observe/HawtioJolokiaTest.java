@@ -11,7 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,14 +18,10 @@ import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.e2e.TestWarehouse;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.klaviyosync.e2e.SyncTestEnvironment;
 import org.klaviyosync.klaviyo.RateLimit;
-import org.klaviyosync.standin.KlaviyoStandIn;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -43,33 +38,12 @@ class HawtioJolokiaTest {
     private static final String SYNC = "customers-by-external-id";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        warehouse = TestWarehouse.withDemoCustomers(200);
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        klaviyo.close();
-    }
-
-    @BeforeEach
-    void resetStandIn() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        klaviyo.setJobPollsUntilComplete(1);
-    }
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(200).jobPollsUntilComplete(1);
 
     private ServiceHarness start() throws Exception {
-        return ServiceHarness.start(work, Map.of("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl(),
-                "KLAVIYO_API_KEY", klaviyo.apiKey(), "KLAVIYO_BASE_URL", klaviyo.baseUrl()),
+        return ServiceHarness.start(e2e.work(), Map.of("WAREHOUSE_JDBC_URL", e2e.warehouse().jdbcUrl(),
+                "KLAVIYO_API_KEY", e2e.klaviyo().apiKey(), "KLAVIYO_BASE_URL", e2e.klaviyo().baseUrl()),
                 SYNC + ".yaml", "active-customers-by-email.yaml");
     }
 
@@ -168,9 +142,9 @@ class HawtioJolokiaTest {
                     exec(route, "updateRouteFromXml", "\"<route/>\""),
                     exec("java.lang:type=Memory", "gc()"), exec("java.lang:type=Memory", "gc"),
                     exec("com.sun.management:type=HotSpotDiagnostic", "dumpHeap(java.lang.String,boolean)",
-                            "\"" + work.resolve("heap.hprof") + "\"", "true"),
+                            "\"" + e2e.work().resolve("heap.hprof") + "\"", "true"),
                     exec("com.sun.management:type=HotSpotDiagnostic", "dumpHeap",
-                            "\"" + work.resolve("heap.hprof") + "\"", "true"),
+                            "\"" + e2e.work().resolve("heap.hprof") + "\"", "true"),
                     exec("jolokia:type=Config", "resetHistoryEntries()"),
                     "{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":\"Verbose\",\"value\":true}",
                     "{\"type\":\"write\",\"mbean\":\"" + route + "\",\"attribute\":\"Description\",\"value\":\"x\"}",
@@ -180,7 +154,7 @@ class HawtioJolokiaTest {
                 JsonNode answer = JSON.readTree(http.body());
                 assertEquals(403, answer.path("status").asInt(), request + " -> " + answer);
             }
-            assertFalse(work.resolve("heap.hprof").toFile().exists());
+            assertFalse(e2e.work().resolve("heap.hprof").toFile().exists());
             assertEquals("Started", jmx.getAttribute(new ObjectName(route.replace("\\\"", "\"")), "State"));
             // and both spellings of what the sync MBeans allow do work
             for (String op : List.of("pause", "resume()")) {
@@ -192,7 +166,7 @@ class HawtioJolokiaTest {
 
     @Test
     void startRunAnswersAtOnceAndTheRunInProgressShowsInTheCurrentRunAttributes() throws Exception {
-        klaviyo.setJobPollsUntilComplete(30); // every bulk job takes a few seconds to finish
+        e2e.klaviyo().setJobPollsUntilComplete(30); // every bulk job takes a few seconds to finish
         try (ServiceHarness service = start()) {
             MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
             ObjectName mbean = SyncControl.objectName(SYNC);
@@ -224,8 +198,8 @@ class HawtioJolokiaTest {
 
     @Test
     void aDryRunShowsTheRowsItWouldSendOnTheMBean() throws Exception {
-        try (ServiceHarness service = ServiceHarness.start(work, Map.of("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl()),
-                SYNC + ".yaml")) {
+        try (ServiceHarness service = ServiceHarness.start(e2e.work(),
+                Map.of("WAREHOUSE_JDBC_URL", e2e.warehouse().jdbcUrl()), SYNC + ".yaml")) {
             String mbean = quoted(SyncControl.objectName(SYNC));
             JsonNode ran = JSON.readTree(service.post("/observe/jolokia", exec(mbean, "runNow()")).body());
             assertTrue(ran.path("value").asText().contains(" dry_run in "), ran.toString());

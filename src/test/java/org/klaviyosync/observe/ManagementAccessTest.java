@@ -11,19 +11,14 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.e2e.TestWarehouse;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.klaviyosync.e2e.SyncTestEnvironment;
 import org.klaviyosync.settings.ConfigurationException;
-import org.klaviyosync.standin.KlaviyoStandIn;
 
 /**
  * The management port over real HTTP, from loopback and from this machine's own non-loopback
@@ -35,34 +30,14 @@ class ManagementAccessTest {
     private static final String SYNC = "customers-by-external-id";
     private static final String PASSWORD = "correct horse battery staple";
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
-
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        warehouse = TestWarehouse.withDemoCustomers(50);
-        klaviyo = KlaviyoStandIn.start();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        klaviyo.close();
-    }
-
-    @BeforeEach
-    void resetStandIn() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-    }
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(50);
 
     private ServiceHarness start(Map<String, String> extra) throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl(),
-                "KLAVIYO_API_KEY", klaviyo.apiKey(), "KLAVIYO_BASE_URL", klaviyo.baseUrl()));
+        Map<String, String> env = new HashMap<>(Map.of("WAREHOUSE_JDBC_URL", e2e.warehouse().jdbcUrl(),
+                "KLAVIYO_API_KEY", e2e.klaviyo().apiKey(), "KLAVIYO_BASE_URL", e2e.klaviyo().baseUrl()));
         env.putAll(extra);
-        return ServiceHarness.start(work, env, SYNC + ".yaml");
+        return ServiceHarness.start(e2e.work(), env, SYNC + ".yaml");
     }
 
     /** An IPv4 address of this machine that is not loopback (what `hostname -I` lists first). */

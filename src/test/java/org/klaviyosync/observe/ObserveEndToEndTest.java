@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,15 +17,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.klaviyosync.e2e.TestWarehouse;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.klaviyosync.e2e.SyncTestEnvironment;
 import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunSummary;
-import org.klaviyosync.standin.KlaviyoStandIn;
 
 /**
  * The operator's view over the real management port: Prometheus metrics after a run, health with
@@ -37,19 +33,14 @@ class ObserveEndToEndTest {
     private static final String SYNC = "customers-by-external-id";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestWarehouse warehouse;
-    private static KlaviyoStandIn klaviyo;
+    @RegisterExtension
+    static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(200).jobPollsUntilComplete(1);
     private static List<String> emails;
-
-    @TempDir
-    Path work;
 
     @BeforeAll
     static void startServers() throws Exception {
-        warehouse = TestWarehouse.withDemoCustomers(200);
-        klaviyo = KlaviyoStandIn.start();
         emails = new ArrayList<>();
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select email from customers where email like '%@%.%'")) {
             while (rs.next()) {
                 emails.add(rs.getString(1));
@@ -57,26 +48,14 @@ class ObserveEndToEndTest {
         }
     }
 
-    @AfterAll
-    static void stopServers() {
-        klaviyo.close();
-    }
-
-    @BeforeEach
-    void resetStandIn() throws Exception {
-        warehouse.forgetSyncs();
-        klaviyo.reset();
-        klaviyo.setJobPollsUntilComplete(1);
-    }
-
     private ServiceHarness start(String apiKey) throws Exception {
-        return ServiceHarness.start(work, Map.of("WAREHOUSE_JDBC_URL", warehouse.jdbcUrl(),
-                "KLAVIYO_API_KEY", apiKey, "KLAVIYO_BASE_URL", klaviyo.baseUrl()), SYNC + ".yaml");
+        return ServiceHarness.start(e2e.work(), Map.of("WAREHOUSE_JDBC_URL", e2e.warehouse().jdbcUrl(),
+                "KLAVIYO_API_KEY", apiKey, "KLAVIYO_BASE_URL", e2e.klaviyo().baseUrl()), SYNC + ".yaml");
     }
 
     @Test
     void metricsCountTheRunsRowsAndKlaviyoRequests() throws Exception {
-        try (ServiceHarness service = start(klaviyo.apiKey())) {
+        try (ServiceHarness service = start(e2e.klaviyo().apiKey())) {
             // full: another test of this class may have run the sync already, leaving every row unchanged
             RunSummary run = service.app().runNow(SYNC, RunOptions.FULL);
             assertEquals("completed", run.status(), run.error());
@@ -97,7 +76,7 @@ class ObserveEndToEndTest {
             assertEquals(0, sample(metrics, "klaviyosync_bulk_jobs_pending", "sync=\"" + SYNC + "\""));
             long bulkCreated = sample(metrics, "klaviyosync_klaviyo_requests_total", "endpoint=\"bulk-import\"",
                     "status=\"202\"");
-            assertEquals(klaviyo.count("POST", "/api/profile-bulk-import-jobs"), bulkCreated);
+            assertEquals(e2e.klaviyo().count("POST", "/api/profile-bulk-import-jobs"), bulkCreated);
             assertTrue(metrics.contains("klaviyosync_klaviyo_rate_limited_total"));
             assertTrue(metrics.contains("klaviyosync_klaviyo_retries_total"));
             assertTrue(metrics.contains("camel_exchanges_total"), "Camel's own route metrics stay on");
@@ -120,7 +99,7 @@ class ObserveEndToEndTest {
             assertEquals("DOWN", check(checks, "klaviyo").path("status").asText(), health.body());
             assertFalse(health.body().contains("pk_wrong"), "the key never shows");
         }
-        try (ServiceHarness service = start(klaviyo.apiKey())) {
+        try (ServiceHarness service = start(e2e.klaviyo().apiKey())) {
             ServiceHarness.Answer health = service.get("/observe/health?data=true");
             assertEquals(200, health.status(), health.body());
             JsonNode checks = JSON.readTree(health.body()).path("checks");
@@ -133,7 +112,7 @@ class ObserveEndToEndTest {
 
     @Test
     void theSyncMBeanRunsTheSyncThroughJmxAndJolokiaAndThePolicyRefusesTheRest() throws Exception {
-        try (ServiceHarness service = start(klaviyo.apiKey())) {
+        try (ServiceHarness service = start(e2e.klaviyo().apiKey())) {
             MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = SyncControl.objectName(SYNC);
             assertEquals("none", jmx.getAttribute(name, "LastRunStatus"));
@@ -199,7 +178,7 @@ class ObserveEndToEndTest {
     }
 
     private static void assertNoSecrets(String text) {
-        assertFalse(text.contains(klaviyo.apiKey()), "the API key shows");
+        assertFalse(text.contains(e2e.klaviyo().apiKey()), "the API key shows");
         for (String email : emails) {
             assertFalse(text.contains(email), "an email shows: " + email);
         }
