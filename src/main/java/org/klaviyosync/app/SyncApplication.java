@@ -15,17 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Route;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.support.AsyncProcessorConverterHelper;
-import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.klaviyosync.cluster.ClusterSettings;
 import org.klaviyosync.config.SyncDefinition;
@@ -88,7 +85,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The assembled service: validated syncs, warehouse pools, bookkeeping, the Klaviyo client and
  * the Camel routes. The service mode lets Quartz fire the schedules; the one-shot mode (CLI
- * commands) keeps the scheduler stopped and runs syncs on demand.
+ * commands) keeps the scheduler stopped and runs syncs on demand. Every run, scheduled or on
+ * demand, is sent to the sync's direct endpoint.
  */
 public final class SyncApplication implements AutoCloseable {
 
@@ -116,6 +114,7 @@ public final class SyncApplication implements AutoCloseable {
     private final List<ObjectName> mbeans = new ArrayList<>();
     private ClusterSettings cluster;
     private HistoryRetention retention;
+    private volatile ProducerTemplate runSender;
 
     private SyncApplication(Settings settings, Path root, Mode mode, Map<String, SyncDefinition> syncs) {
         this.settings = settings;
@@ -305,6 +304,11 @@ public final class SyncApplication implements AutoCloseable {
             public void afterConfigure(BaseMainSupport configured) {
                 jolokiaAccess.guardWhenServing(configured.getCamelContext());
                 HandNamedStepsXmlDumper.install(configured.getCamelContext());
+                try {
+                    SyncRoutes.addSchedules(configured.getCamelContext(), syncs.values());
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not add the schedule routes: " + e.getMessage(), e);
+                }
             }
         });
         main.start();
@@ -425,7 +429,8 @@ public final class SyncApplication implements AutoCloseable {
         for (String syncId : syncs.keySet()) {
             SyncHealthCheck check = new SyncHealthCheck(syncId, threshold);
             health.register(check);
-            SyncControl control = new SyncControl(syncId, runs, this::runNow, this::camel);
+            SyncControl control = new SyncControl(syncId, SyncRoutes.scheduleRouteId(syncId), runs, this::runNow,
+                    this::camel);
             runs.onRunEnded(s -> {
                 if (s.sync().equals(syncId)) {
                     check.runEnded(s);
@@ -452,20 +457,9 @@ public final class SyncApplication implements AutoCloseable {
         if (!syncs.containsKey(syncId)) {
             throw new IllegalArgumentException(unknownSync(syncId));
         }
-        CamelContext camel = main.getCamelContext();
-        Route route = camel.getRoute(syncId);
-        if (route == null) {
-            throw new IllegalStateException("sync '" + syncId + "' has no route; is its routeId different?");
-        }
-        DefaultConsumer consumer = (DefaultConsumer) route.getConsumer();
-        Exchange exchange = consumer.createExchange(false);
-        exchange.setProperty(ExchangeKeys.OPTIONS, options);
-        AsyncProcessor processor = AsyncProcessorConverterHelper.convert(consumer.getProcessor());
-        try {
-            processor.process(exchange);
-        } finally {
-            consumer.releaseExchange(exchange, false);
-        }
+        // the sync's direct endpoint, as its schedule sends to; the run goes on in this thread
+        Exchange exchange = runSender().send(SyncRoutes.entry(syncId),
+                e -> e.setProperty(ExchangeKeys.OPTIONS, options));
         RunSummary summary = exchange.getProperty(ExchangeKeys.SUMMARY, RunSummary.class);
         if (summary == null) {
             Throwable e = exchange.getException();
@@ -474,6 +468,19 @@ public final class SyncApplication implements AutoCloseable {
                     error != null ? error : e != null ? e.getMessage() : "the run did not start", null);
         }
         return summary;
+    }
+
+    private ProducerTemplate runSender() {
+        ProducerTemplate sender = runSender;
+        if (sender == null) {
+            synchronized (this) {
+                if (runSender == null) {
+                    runSender = main.getCamelContext().createProducerTemplate();
+                }
+                sender = runSender;
+            }
+        }
+        return sender;
     }
 
     /** What to tell a user who named a sync that does not exist. */
@@ -540,6 +547,13 @@ public final class SyncApplication implements AutoCloseable {
             }
         }
         mbeans.clear();
+        if (runSender != null) {
+            try {
+                runSender.close();
+            } catch (Exception e) {
+                LOG.debug("The run sender did not close cleanly: {}", e.getMessage());
+            }
+        }
         if (main != null) {
             try {
                 main.stop();

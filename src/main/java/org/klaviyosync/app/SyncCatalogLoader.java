@@ -33,6 +33,10 @@ final class SyncCatalogLoader {
         for (SyncDefinition s : valid.syncs()) {
             byId.put(s.syncId(), s);
         }
+        List<String> clashes = SyncRoutes.clashes(byId);
+        if (!clashes.isEmpty()) {
+            throw new ConfigurationException(clashes);
+        }
         return byId;
     }
 }

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JMX face of one sync. Pause and resume act on the Quartz trigger of the sync's route, so a
- * paused sync stays paused until resumed (or the service restarts). {@code runNow} runs in the
+ * The JMX face of one sync. Pause and resume act on the Quartz trigger of the sync's schedule
+ * route (a sync without a schedule has none, and nothing to pause), so a paused sync stays paused until resumed (or the service restarts). {@code runNow} runs in the
  * caller's thread and answers with the run's counts once it has ended; {@code startRun} runs on a
  * thread of its own and answers with the run id as soon as the run is open.
  */
@@ -41,16 +41,18 @@ public final class SyncControl extends DescribedMBean implements SyncControlMBea
     }
 
     private final String syncId;
+    private final String scheduleRouteId;
     private final RunRegistry runs;
     private final Runner runner;
     private final Supplier<CamelContext> camel;
     private volatile RunSummary last;
     private volatile Instant lastEndedAt;
 
-    public SyncControl(String syncId, RunRegistry runs, Runner runner, Supplier<CamelContext> camel)
-            throws NotCompliantMBeanException {
+    public SyncControl(String syncId, String scheduleRouteId, RunRegistry runs, Runner runner,
+            Supplier<CamelContext> camel) throws NotCompliantMBeanException {
         super(SyncControlMBean.class);
         this.syncId = syncId;
+        this.scheduleRouteId = scheduleRouteId;
         this.runs = runs;
         this.runner = runner;
         this.camel = camel;
@@ -302,14 +304,14 @@ public final class SyncControl extends DescribedMBean implements SyncControlMBea
     private QuartzEndpoint requireEndpoint() {
         QuartzEndpoint endpoint = endpoint();
         if (endpoint == null) {
-            throw new IllegalStateException("sync '" + syncId + "' has no Quartz schedule");
+            throw new IllegalStateException("sync '" + syncId + "' has no schedule; it runs only on demand");
         }
         return endpoint;
     }
 
     private QuartzEndpoint endpoint() {
         CamelContext context = camel.get();
-        Route route = context == null ? null : context.getRoute(syncId);
+        Route route = context == null ? null : context.getRoute(scheduleRouteId);
         return route != null && route.getEndpoint() instanceof QuartzEndpoint q ? q : null;
     }
 

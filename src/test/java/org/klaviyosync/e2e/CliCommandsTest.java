@@ -158,6 +158,20 @@ class CliCommandsTest {
     }
 
     @Test
+    void aSyncNamedAsAnotherSyncsScheduleRouteIsRefused() throws Exception {
+        cli.sync("nightly", "model", "select 1 as id", "schedule", "0 0 2 * * ?", "identifier", "email",
+                "identifierColumn", "id", "properties", "*", "lists", "L");
+        cli.sync("nightly-schedule", "model", "select 1 as id", "identifier", "email", "identifierColumn", "id",
+                "properties", "*", "lists", "L");
+
+        CliHarness.Result r = cli.run("run");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("nightly-schedule.yaml: syncId 'nightly-schedule' is the id of the schedule route"
+                + " of sync 'nightly'"), r.err());
+    }
+
+    @Test
     void everyStartUpProblemIsReportedAtOnceWithFileParameterAndFix() throws Exception {
         e2e.cli().sync("bad-identifier", "model", "select 1 as id", "identifier", "externalid",
                 "identifierColumn", "id", "properties", "*", "lists", "L");

@@ -32,6 +32,11 @@ class YamlRoutesLoadTest {
             Set<String> templates = model.getRouteTemplateDefinitions().stream().map(RouteTemplateDefinition::getId)
                     .collect(Collectors.toSet());
             assertTrue(templates.contains("klaviyo-profile-sync"), templates.toString());
+            // the schedule is a route of its own, Quartz -> the sync's direct endpoint
+            RouteTemplateDefinition schedule = model.getRouteTemplateDefinition("klaviyo-sync-schedule");
+            assertNotNull(schedule, templates.toString());
+            assertTrue(schedule.getRoute().getInput().getEndpointUri().startsWith("quartz:klaviyo-sync/"),
+                    schedule.getRoute().getInput().getEndpointUri());
 
             assertNotNull(model.getRouteConfigurationDefinition("klaviyo-delivery-errors"),
                     "the delivery error configuration the bulk import route refers to");
@@ -45,6 +50,8 @@ class YamlRoutesLoadTest {
             assertEquals("klaviyo-delivery-errors", routes.get("klaviyo-bulk-import").getRouteConfigurationId());
 
             RouteTemplateDefinition template = model.getRouteTemplateDefinition("klaviyo-profile-sync");
+            assertEquals("direct:klaviyo-sync-{{syncId}}", template.getRoute().getInput().getEndpointUri(),
+                    "every run, scheduled or on demand, enters the pipeline through one direct endpoint");
             // each sample sync file becomes a route of the template, with its own parameters
             for (String sync : List.of("active-customers-by-email", "customers-by-external-id")) {
                 RouteDefinition route = routes.get(sync);
@@ -63,7 +70,8 @@ class YamlRoutesLoadTest {
         List<Path> files = RouteFiles.all();
         Set<String> names = files.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         assertTrue(names.containsAll(Set.of("klaviyo-api.yaml", "klaviyo-bulk-import.yaml",
-                "klaviyo-delivery-errors.yaml", "klaviyo-profile-sync.yaml", "active-customers-by-email.yaml",
+                "klaviyo-delivery-errors.yaml", "klaviyo-profile-sync.yaml", "klaviyo-sync-schedule.yaml",
+                "active-customers-by-email.yaml",
                 "customers-by-external-id.yaml")), names.toString());
     }
 }
