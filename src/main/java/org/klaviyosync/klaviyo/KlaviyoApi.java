@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -74,28 +76,29 @@ public class KlaviyoApi {
 
     /** Sends a call that is safe to repeat (reads, upserts, relationship adds): retries everything retryable. */
     public KlaviyoResponse send(KlaviyoRequest request) {
-        return exchange(request, true);
+        return exchange(request, Function.identity(), LostAnswer.resendBlindly());
     }
 
     /**
-     * Sends a call that must not be repeated blindly (creating a list). 429 is still
-     * retried (Klaviyo did not process the request), but an I/O error or a 5xx throws
-     * {@link KlaviyoUnavailableException} with {@code outcomeUnknown() == true} at once, so the
-     * caller can check whether the first request took effect before sending it again
-     * (see {@link #waitBeforeResend(int)}).
+     * Sends a call that must not be repeated at all. 429 is still retried (Klaviyo did not process
+     * the request), but an I/O error or a 5xx throws {@link KlaviyoUnavailableException} with
+     * {@code outcomeUnknown() == true} at once.
      */
     public KlaviyoResponse sendOnce(KlaviyoRequest request) {
-        return exchange(request, false);
+        return exchange(request, Function.identity(), LostAnswer.neverResend());
     }
 
     /**
-     * Waits the backoff before resending a call whose earlier outcome is unknown, and counts the retry.
-     *
-     * @param failedAttempts how many sends of this call have failed so far (1 after the first)
+     * Sends a call that must not be repeated blindly (creating a list). 429 is retried as usual.
+     * When the answer is lost (an I/O error or any 5xx), Klaviyo may have processed the request:
+     * after the backoff, {@code beforeResend} is asked first. A value ends the call with it (the
+     * first request took effect, or it must not be sent again); empty sends the request again, up to
+     * {@link RetryPolicy#maxAttempts()} sends in all, after which {@link KlaviyoUnavailableException}
+     * with {@code outcomeUnknown() == true} is thrown. An answer is handed to {@code onAnswer}.
      */
-    public void waitBeforeResend(int failedAttempts) {
-        retries.incrementAndGet();
-        pause(retry.backoff(failedAttempts), "resend");
+    public <T> T sendCheckingBeforeResend(KlaviyoRequest request, Function<KlaviyoResponse, T> onAnswer,
+            Supplier<Optional<T>> beforeResend) {
+        return exchange(request, onAnswer, new LostAnswer<>(true, Objects.requireNonNull(beforeResend, "beforeResend")));
     }
 
     /** Waits with the policy's {@link Sleeper} (e.g. between job polls). */
@@ -126,13 +129,45 @@ public class KlaviyoApi {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    private KlaviyoResponse exchange(KlaviyoRequest request, boolean resendWhenOutcomeUnknown) {
+    /**
+     * What a call does when its answer is lost (no answer, or a server error): Klaviyo may have
+     * processed the request.
+     *
+     * @param mayResend    whether the request may be sent again at all
+     * @param beforeResend null to resend blindly, and then only after the server errors worth
+     *                     retrying; otherwise asked before each resend, which then follows any
+     *                     server error, since the check and not the status says what took effect
+     */
+    private record LostAnswer<T>(boolean mayResend, Supplier<Optional<T>> beforeResend) {
+
+        static <T> LostAnswer<T> resendBlindly() {
+            return new LostAnswer<>(true, null);
+        }
+
+        static <T> LostAnswer<T> neverResend() {
+            return new LostAnswer<>(false, null);
+        }
+
+        boolean resendsAfter(int status) {
+            return mayResend && (beforeResend != null || RETRYABLE_SERVER_ERRORS.contains(status));
+        }
+
+        Optional<T> check() {
+            return beforeResend == null ? Optional.empty() : beforeResend.get();
+        }
+    }
+
+    /** How a call ended: Klaviyo's answer, or the value the lost-answer check gave instead. */
+    private record Ending<T>(KlaviyoResponse answer, T checked) {
+    }
+
+    private <T> T exchange(KlaviyoRequest request, Function<KlaviyoResponse, T> onAnswer, LostAnswer<T> lostAnswer) {
         String endpoint = request.method() + " " + KlaviyoPaths.pathOf(request.pathAndQuery());
         breaker.beforeCall(endpoint);
+        Ending<T> ending;
         try {
-            KlaviyoResponse response = attempts(request, endpoint, resendWhenOutcomeUnknown);
+            ending = attempts(request, endpoint, lostAnswer);
             breaker.answered();
-            return response;
         } catch (KlaviyoAuthException e) {
             breaker.answered();
             throw e;
@@ -142,9 +177,11 @@ public class KlaviyoApi {
             }
             throw e;
         }
+        return ending.answer() != null ? onAnswer.apply(ending.answer()) : ending.checked();
     }
 
-    private KlaviyoResponse attempts(KlaviyoRequest request, String endpoint, boolean resendWhenOutcomeUnknown) {
+    /** The one retry loop of every call. */
+    private <T> Ending<T> attempts(KlaviyoRequest request, String endpoint, LostAnswer<T> lostAnswer) {
         int maxAttempts = retry.maxAttempts();
         // 429s are Klaviyo telling us exactly when to come back: they get their own, larger bound
         int rateLimitedWaits = 0;
@@ -158,12 +195,13 @@ public class KlaviyoApi {
                 publish(request, KlaviyoCallEvent.NO_ANSWER, attempt, started);
                 String what = "no answer (" + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + ApiErrors.scrub(e.getMessage())) + ")";
-                if (!resendWhenOutcomeUnknown || attempt >= maxAttempts) {
+                if (!lostAnswer.mayResend() || attempt >= maxAttempts) {
                     throw unavailable(endpoint, what, KlaviyoCallEvent.NO_ANSWER, attempt, true, e);
                 }
-                LOG.debug("{}: {}, retrying (attempt {} of {})", endpoint, what, attempt + 1, maxAttempts);
-                retries.incrementAndGet();
-                pause(retry.backoff(attempt), endpoint);
+                Optional<T> checked = beforeResend(endpoint, what, attempt, lostAnswer);
+                if (checked.isPresent()) {
+                    return new Ending<>(null, checked.get());
+                }
                 continue;
             }
             int status = response.status();
@@ -184,12 +222,13 @@ public class KlaviyoApi {
             }
             if (status >= 500) {
                 String what = ApiErrors.summarize(response, json);
-                if (!RETRYABLE_SERVER_ERRORS.contains(status) || !resendWhenOutcomeUnknown || attempt >= maxAttempts) {
+                if (!lostAnswer.resendsAfter(status) || attempt >= maxAttempts) {
                     throw unavailable(endpoint, what, status, attempt, true, null);
                 }
-                LOG.debug("{}: {}, retrying (attempt {} of {})", endpoint, what, attempt + 1, maxAttempts);
-                retries.incrementAndGet();
-                pause(retry.backoff(attempt), endpoint);
+                Optional<T> checked = beforeResend(endpoint, what, attempt, lostAnswer);
+                if (checked.isPresent()) {
+                    return new Ending<>(null, checked.get());
+                }
                 continue;
             }
             if (status == 401) {
@@ -199,8 +238,16 @@ public class KlaviyoApi {
                 throw forbidden(endpoint, response);
             }
             noteRateLimitHeaders(request.bucket(), response);
-            return response;
+            return new Ending<>(response, null);
         }
+    }
+
+    /** Waits the backoff after a lost answer, counts the retry, then asks the call's check, if any. */
+    private <T> Optional<T> beforeResend(String endpoint, String what, int attempt, LostAnswer<T> lostAnswer) {
+        LOG.debug("{}: {}, retrying (attempt {} of {})", endpoint, what, attempt + 1, retry.maxAttempts());
+        retries.incrementAndGet();
+        pause(retry.backoff(attempt), endpoint);
+        return lostAnswer.check();
     }
 
     private KlaviyoUnavailableException unavailable(String endpoint, String what, int status, int attempts,

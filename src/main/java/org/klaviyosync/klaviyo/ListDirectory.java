@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -117,37 +118,42 @@ public final class ListDirectory {
         data.put("type", "list");
         data.putObject("attributes").put("name", name);
         byte[] bytes = bytes(body);
-        for (int attempt = 1; ; attempt++) {
-            if (!budget.tryAcquire()) {
-                return ListResolution.rejected(name, budget.exhaustedReason(name));
-            }
-            try {
-                KlaviyoResponse r = api.sendOnce(KlaviyoRequest.post(KlaviyoPaths.LISTS, RateLimitBucket.LIST_WRITE, bytes));
-                if (r.status() == 201 || r.status() == 200) {
-                    String id = api.readJson(r, "POST /api/lists").path("data").path("id").asText(null);
-                    if (id == null || id.isEmpty()) {
-                        throw new KlaviyoRequestException("Klaviyo created list '" + name + "' but sent no id",
-                                r.status(), List.of());
-                    }
-                    return ListResolution.created(name, id);
-                }
-                return ListResolution.rejected(name, "Klaviyo refused to create list '" + name + "': "
-                        + ApiErrors.summarize(r, json));
-            } catch (KlaviyoUnavailableException e) {
-                if (!e.outcomeUnknown() || attempt >= api.retryPolicy().maxAttempts()) {
-                    throw e;
-                }
-                api.waitBeforeResend(attempt);
-                // The list may have been created although the answer was lost.
-                List<String> ids = idsNamed(name);
-                if (ids.size() == 1) {
-                    return ListResolution.created(name, ids.get(0));
-                }
-                if (ids.size() > 1) {
-                    return ambiguous(name, ids);
-                }
-            }
+        if (!budget.tryAcquire()) {
+            return ListResolution.rejected(name, budget.exhaustedReason(name));
         }
+        return api.sendCheckingBeforeResend(KlaviyoRequest.post(KlaviyoPaths.LISTS, RateLimitBucket.LIST_WRITE, bytes),
+                r -> answered(name, r), () -> lostCreation(name));
+    }
+
+    private ListResolution answered(String name, KlaviyoResponse r) {
+        if (r.status() == 201 || r.status() == 200) {
+            String id = api.readJson(r, "POST /api/lists").path("data").path("id").asText(null);
+            if (id == null || id.isEmpty()) {
+                throw new KlaviyoRequestException("Klaviyo created list '" + name + "' but sent no id",
+                        r.status(), List.of());
+            }
+            return ListResolution.created(name, id);
+        }
+        return ListResolution.rejected(name, "Klaviyo refused to create list '" + name + "': "
+                + ApiErrors.summarize(r, json));
+    }
+
+    /**
+     * Before creating {@code name} again after a lost answer: the list may have been created
+     * although the answer was lost. Empty when it was not and the budget allows another creation.
+     */
+    private Optional<ListResolution> lostCreation(String name) {
+        List<String> ids = idsNamed(name);
+        if (ids.size() == 1) {
+            return Optional.of(ListResolution.created(name, ids.get(0)));
+        }
+        if (ids.size() > 1) {
+            return Optional.of(ambiguous(name, ids));
+        }
+        if (!budget.tryAcquire()) {
+            return Optional.of(ListResolution.rejected(name, budget.exhaustedReason(name)));
+        }
+        return Optional.empty();
     }
 
     /** Ids of all lists whose name is exactly {@code name}, following every page. */

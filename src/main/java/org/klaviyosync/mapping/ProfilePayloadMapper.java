@@ -7,21 +7,16 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.util.TreeSet;
 import org.klaviyosync.config.NullHandling;
 import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.fingerprint.PayloadFingerprint;
 
 /**
  * Turns one model row into the Klaviyo profile resource of a sync, with a verdict.
@@ -49,9 +44,7 @@ import org.klaviyosync.config.SyncDefinition;
  *       Every other column, except the identifier and list columns, is a custom property named
  *       exactly like the column.</li>
  *   <li>SQL NULLs are left out of the payload. With {@code nulls=clear} the row also carries
- *       {@link MappedRow#nullsToClear()}: a profile-import resource naming the row's identifier,
- *       each null standard attribute set to null and each null custom property in
- *       {@code meta.patch_properties.unset}.</li>
+ *       {@link MappedRow#nullsToClear()} ({@link NullClearingRequest}).</li>
  *   <li>Phone numbers: E.164 as written; with the sync's {@code phoneRegion}, national formats of
  *       that region are normalised to E.164 ({@link PhoneNumber}).</li>
  *   <li>Lists: the sync's static lists, then those of the list column ({@link ListReferences}).</li>
@@ -60,7 +53,7 @@ import org.klaviyosync.config.SyncDefinition;
  *
  * <p>The profile is built with its keys in a fixed order (standard attributes in
  * {@link ProfileField} order, custom properties and keys inside JSON values sorted), so the bytes,
- * and the fingerprint computed from them, do not depend on column order. Bad data never throws:
+ * and the fingerprint computed from them ({@link PayloadFingerprint}), do not depend on column order. Bad data never throws:
  * the first problem found is returned in {@link MappedRow#problem()}. Thread-safe.
  */
 public final class ProfilePayloadMapper {
@@ -75,19 +68,13 @@ public final class ProfilePayloadMapper {
     private static final int COLUMN_CACHE_LIMIT = 10_000;
     private static final int MAX_QUOTED = 80;
     private static final ProfileField[] FIELDS = ProfileField.values();
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    });
 
     private final SyncDefinition sync;
     private final ColumnValueConverter converter;
     private final ListReferences listReferences;
     private final ObjectWriter writer;
     private final JsonNodeFactory nodes;
+    private final PayloadFingerprint fingerprint;
     private final ProfileField identifierField;
     private final List<String> staticLists;
     private final boolean syncAll;
@@ -98,13 +85,6 @@ public final class ProfilePayloadMapper {
     private final Map<String, Optional<ProfileField>> syncAllColumns = new ConcurrentHashMap<>();
     private final boolean clearNulls;
     private final String phoneRegion;
-
-    /** The nulls of one row, collected in {@code nulls=clear} mode. */
-    private static final class Nulls {
-        final boolean[] standard = new boolean[FIELDS.length];
-        final TreeSet<String> custom = new TreeSet<>();
-        boolean any;
-    }
 
     /** A contact value (email, phone number) as sent, or why it cannot be. */
     private record Contact(String value, RowProblem problem) {
@@ -119,6 +99,7 @@ public final class ProfilePayloadMapper {
         this.listReferences = new ListReferences(json);
         this.writer = json.writer().without(SerializationFeature.INDENT_OUTPUT);
         this.nodes = json.getNodeFactory();
+        this.fingerprint = new PayloadFingerprint(writer);
         this.identifierField = ProfileField.named(sync.identifier().attribute())
                 .orElseThrow(() -> new IllegalArgumentException("unknown identifier " + sync.identifier()));
         this.syncAll = sync.properties().syncAll();
@@ -184,7 +165,7 @@ public final class ProfilePayloadMapper {
         String[] standard = new String[FIELDS.length];
         standard[identifierField.ordinal()] = identifier;
         TreeMap<String, JsonNode> custom = new TreeMap<>();
-        Nulls nulls = clearNulls ? new Nulls() : null;
+        NullClearingRequest nulls = clearNulls ? new NullClearingRequest(identifierField) : null;
         RowProblem problem = syncAll
                 ? collectAll(row, standard, custom, nulls)
                 : collectSpecific(row, standard, custom, nulls);
@@ -220,13 +201,13 @@ public final class ProfilePayloadMapper {
             return MappedRow.invalid(identifier, new RowProblem("profile", "payload of " + bytes.length
                     + " bytes exceeds Klaviyo's 100 KB per-profile limit"), bytes.length);
         }
-        ObjectNode clear = nulls == null || !nulls.any ? null : clearResource(identifier, nulls);
-        return new MappedRow(identifier, profile, lists, fingerprint(bytes, lists, clear), bytes.length, null, clear,
-                bytes);
+        ObjectNode clear = nulls == null ? null : nulls.build(nodes, identifier);
+        return new MappedRow(identifier, profile, lists, fingerprint.of(bytes, lists, clear), bytes.length, null,
+                clear, bytes);
     }
 
     private RowProblem collectSpecific(Map<String, Object> row, String[] standard, Map<String, JsonNode> custom,
-            Nulls nulls) {
+            NullClearingRequest nulls) {
         for (Mapping m : mappings) {
             Object value = lookup(row, m.column());
             if (value == MISSING) {
@@ -244,7 +225,7 @@ public final class ProfilePayloadMapper {
     }
 
     private RowProblem collectAll(Map<String, Object> row, String[] standard, Map<String, JsonNode> custom,
-            Nulls nulls) {
+            NullClearingRequest nulls) {
         String identifierColumn = sync.identifierColumn();
         String listColumn = sync.listColumn();
         String[] filledBy = null;
@@ -282,7 +263,8 @@ public final class ProfilePayloadMapper {
         return null;
     }
 
-    private RowProblem putStandard(ProfileField field, String column, Object value, String[] standard, Nulls nulls) {
+    private RowProblem putStandard(ProfileField field, String column, Object value, String[] standard,
+            NullClearingRequest nulls) {
         ConvertedValue text = converter.toText(column, value);
         if (!text.ok()) {
             return text.problem();
@@ -308,7 +290,8 @@ public final class ProfilePayloadMapper {
         return null;
     }
 
-    private RowProblem putCustom(String name, String column, Object value, Map<String, JsonNode> custom, Nulls nulls) {
+    private RowProblem putCustom(String name, String column, Object value, Map<String, JsonNode> custom,
+            NullClearingRequest nulls) {
         ConvertedValue json = converter.toJson(column, value);
         if (!json.ok()) {
             return json.problem();
@@ -316,16 +299,14 @@ public final class ProfilePayloadMapper {
         if (!json.isNull()) {
             custom.put(name, json.value());
         } else if (nulls != null) {
-            nulls.custom.add(name);
-            nulls.any = true;
+            nulls.unset(name);
         }
         return null;
     }
 
-    private void markNull(Nulls nulls, ProfileField field) {
-        if (nulls != null && field != identifierField) {
-            nulls.standard[field.ordinal()] = true;
-            nulls.any = true;
+    private static void markNull(NullClearingRequest nulls, ProfileField field) {
+        if (nulls != null) {
+            nulls.clear(field);
         }
     }
 
@@ -352,37 +333,6 @@ public final class ProfilePayloadMapper {
                     "the value of column '" + column + "' " + phone.problem()));
         }
         return new Contact(value, null);
-    }
-
-    /**
-     * The profile-import resource that clears the row's nulls: the identifier, each null standard
-     * attribute as JSON null, and the null custom properties in {@code meta.patch_properties.unset}.
-     */
-    private ObjectNode clearResource(String identifier, Nulls nulls) {
-        ObjectNode attributes = nodes.objectNode();
-        attributes.put(identifierField.attribute(), identifier);
-        ObjectNode location = null;
-        for (ProfileField field : FIELDS) {
-            if (!nulls.standard[field.ordinal()]) {
-                continue;
-            }
-            if (field.inLocation()) {
-                if (location == null) {
-                    location = attributes.putObject(ProfileField.LOCATION);
-                }
-                location.putNull(field.attribute());
-            } else {
-                attributes.putNull(field.attribute());
-            }
-        }
-        ObjectNode resource = nodes.objectNode();
-        resource.put("type", "profile");
-        resource.set("attributes", attributes);
-        if (!nulls.custom.isEmpty()) {
-            ArrayNode unset = resource.putObject("meta").putObject("patch_properties").putArray("unset");
-            nulls.custom.forEach(unset::add);
-        }
-        return resource;
     }
 
     private static RowProblem reservedName(String name) {
@@ -433,37 +383,6 @@ public final class ProfilePayloadMapper {
         profile.put("type", "profile");
         profile.set("attributes", attributes);
         return profile;
-    }
-
-    private long fingerprint(byte[] profileJson, List<String> lists, ObjectNode clear) {
-        MessageDigest digest = SHA_256.get();
-        digest.reset();
-        digest.update(profileJson);
-        if (clear != null) {
-            digest.update((byte) 1);
-            try {
-                digest.update(writer.writeValueAsBytes(clear));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a clear resource cannot be written as JSON", e);
-            }
-        }
-        List<String> sorted = lists;
-        if (lists.size() > 1) {
-            sorted = new ArrayList<>(lists);
-            Collections.sort(sorted);
-        }
-        for (String list : sorted) {
-            byte[] name = list.getBytes(StandardCharsets.UTF_8);
-            int n = name.length;
-            digest.update(new byte[] {0, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-            digest.update(name);
-        }
-        byte[] hash = digest.digest();
-        long value = 0;
-        for (int i = 0; i < Long.BYTES; i++) {
-            value = (value << 8) | (hash[i] & 0xFF);
-        }
-        return value;
     }
 
     /** The value of {@code column}: exact name first, then any case; {@link #MISSING} when absent. */

@@ -1,10 +1,9 @@
 package org.klaviyosync.run;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.TreeMap;
 import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.fingerprint.Sha256ToLong;
 
 /**
  * The hash of what decides a sync's payloads besides the data: identifier, identifier column,
@@ -32,16 +31,7 @@ public final class MappingHash {
         append(s, String.valueOf(sync.createLists()));
         append(s, String.valueOf(sync.nulls()));
         append(s, sync.phoneRegion() == null ? "" : String.valueOf(sync.phoneRegion()));
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-            long value = 0;
-            for (int i = 0; i < Long.BYTES; i++) {
-                value = (value << 8) | (hash[i] & 0xFF);
-            }
-            return value;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256ToLong.of(s.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void append(StringBuilder s, String part) {
