@@ -159,12 +159,12 @@ class CliCommandsTest {
 
     @Test
     void aSyncNamedAsAnotherSyncsScheduleRouteIsRefused() throws Exception {
-        cli.sync("nightly", "model", "select 1 as id", "schedule", "0 0 2 * * ?", "identifier", "email",
+        e2e.cli().sync("nightly", "model", "select 1 as id", "schedule", "0 0 2 * * ?", "identifier", "email",
                 "identifierColumn", "id", "properties", "*", "lists", "L");
-        cli.sync("nightly-schedule", "model", "select 1 as id", "identifier", "email", "identifierColumn", "id",
+        e2e.cli().sync("nightly-schedule", "model", "select 1 as id", "identifier", "email", "identifierColumn", "id",
                 "properties", "*", "lists", "L");
 
-        CliHarness.Result r = cli.run("run");
+        CliHarness.Result r = e2e.cli().run("run");
 
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("nightly-schedule.yaml: syncId 'nightly-schedule' is the id of the schedule route"
