@@ -49,12 +49,12 @@ class KilledRunEndToEndTest {
         try {
             while (acknowledged < 300 && first.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
-                acknowledged = fingerprints(e2e.warehouse());
+                acknowledged = e2e.warehouse().acknowledgedFingerprints("members");
             }
         } finally {
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        acknowledged = fingerprints(e2e.warehouse());
+        acknowledged = e2e.warehouse().acknowledgedFingerprints("members");
         assertTrue(acknowledged >= 300 && acknowledged < ROWS, "killed mid-way with " + acknowledged
                 + " rows acknowledged; log: " + Files.readString(e2e.work().resolve("first-run.log")));
         List<String> killedRun = statuses(e2e.warehouse());
@@ -83,19 +83,9 @@ class KilledRunEndToEndTest {
             assertTrue(p.listIds().contains(list));
         }
         assertEquals(ROWS, e2e.klaviyo().listMembers(list).size());
-        assertEquals(ROWS, fingerprints(e2e.warehouse()));
+        assertEquals(ROWS, e2e.warehouse().acknowledgedFingerprints("members"));
     }
 
-    private static long fingerprints(TestWarehouse warehouse) throws Exception {
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from klaviyo_sync.fingerprints where sync_id = 'members'"
-                        + " and not rejected")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            return 0; // the schema is not there until the child has started
-        }
-    }
 
     private static List<String> statuses(TestWarehouse warehouse) throws Exception {
         try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();

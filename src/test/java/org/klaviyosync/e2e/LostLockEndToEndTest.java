@@ -44,10 +44,10 @@ class LostLockEndToEndTest {
         CompletableFuture<CliHarness.Result> first = CompletableFuture.supplyAsync(
                 () -> cli.run("run", "--json", "members"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (fingerprints(e2e.warehouse()) < 300 && !first.isDone() && System.nanoTime() < deadline) {
+        while (e2e.warehouse().acknowledgedFingerprints("members") < 300 && !first.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue(fingerprints(e2e.warehouse()) >= 300 && !first.isDone(), "the run got going");
+        assertTrue(e2e.warehouse().acknowledgedFingerprints("members") >= 300 && !first.isDone(), "the run got going");
         // from now on Klaviyo takes its time: the run waits on its jobs, holding its lock
         e2e.klaviyo().setJobPollsUntilComplete(1_000_000);
         Thread.sleep(1000);
@@ -68,7 +68,7 @@ class LostLockEndToEndTest {
         assertEquals(r.get("read").asLong(), sent + r.get("unchanged").asLong() + r.get("invalid").asLong()
                 + r.get("rejected").asLong() + deferred, "the counts reconcile: " + r);
         assertTrue(sent >= 300 && deferred > 0, r.toString());
-        assertEquals(sent, fingerprints(e2e.warehouse()), "what Klaviyo acknowledged is stored");
+        assertEquals(sent, e2e.warehouse().acknowledgedFingerprints("members"), "what Klaviyo acknowledged is stored");
         try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select count(*), count(*) filter (where reason like"
                         + " '%the run lost its lock%') from klaviyo_sync.row_results where outcome = 'deferred'")) {
@@ -108,16 +108,6 @@ class LostLockEndToEndTest {
         }
     }
 
-    private static long fingerprints(TestWarehouse warehouse) throws Exception {
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from klaviyo_sync.fingerprints where sync_id = 'members'"
-                        + " and not rejected")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            return 0; // the schema is not there until the run has started
-        }
-    }
 
     private static String lastStatus(TestWarehouse warehouse) throws Exception {
         try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();

@@ -77,10 +77,10 @@ class ServiceShutdownEndToEndTest {
             long stoppedInMs;
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (fingerprints(warehouse) < 300 && service.isAlive() && System.nanoTime() < deadline) {
+                while (warehouse.acknowledgedFingerprints("members") < 300 && service.isAlive() && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                assertTrue(fingerprints(warehouse) >= 300, "the run got going; log: " + Files.readString(log));
+                assertTrue(warehouse.acknowledgedFingerprints("members") >= 300, "the run got going; log: " + Files.readString(log));
                 // from now on Klaviyo takes its time: no job completes while the service stops
                 klaviyo.setJobPollsUntilComplete(1_000_000);
                 if (hangingJobReads) {
@@ -118,7 +118,7 @@ class ServiceShutdownEndToEndTest {
                             "the counts reconcile");
                     assertTrue(sent >= 300 && deferred > 0, "sent " + sent + ", deferred " + deferred);
                 }
-                assertEquals(sent, fingerprints(warehouse), "the acknowledged rows' fingerprints are stored");
+                assertEquals(sent, warehouse.acknowledgedFingerprints("members"), "the acknowledged rows' fingerprints are stored");
                 try (ResultSet rs = s.executeQuery("select count(*), count(*) filter (where reason like"
                         + " '%" + reason + "%') from klaviyo_sync.row_results where outcome = 'deferred'")) {
                     rs.next();
@@ -134,7 +134,7 @@ class ServiceShutdownEndToEndTest {
 
             klaviyo.faults().clear();
             klaviyo.setJobPollsUntilComplete(2);
-            long acknowledged = fingerprints(warehouse);
+            long acknowledged = warehouse.acknowledgedFingerprints("members");
             CliHarness.Result next = cli.env("KLAVIYO_BATCH_MAX_PROFILES", null).run("run", "--json", "members");
             assertEquals(0, next.exitCode(), next.err());
             JsonNode r = JSON.readTree(next.out().strip());
@@ -152,16 +152,6 @@ class ServiceShutdownEndToEndTest {
         }
     }
 
-    private static long fingerprints(TestWarehouse warehouse) throws Exception {
-        try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from klaviyo_sync.fingerprints where sync_id = 'members'"
-                        + " and not rejected")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            return 0; // the schema is not there until the service has started
-        }
-    }
 
     private static String runs(TestWarehouse warehouse, String column) throws Exception {
         try (Connection c = warehouse.dataSource().getConnection(); Statement s = c.createStatement();

@@ -84,4 +84,22 @@ public final class TestWarehouse {
             }
         }
     }
+
+    /**
+     * The fingerprints stored as acknowledged by Klaviyo for {@code syncId}; 0 while the
+     * bookkeeping schema does not exist yet (before the first run has started).
+     */
+    public long acknowledgedFingerprints(String syncId) throws SQLException {
+        try (Connection c = dataSource().getConnection();
+                java.sql.PreparedStatement s = c.prepareStatement(
+                        "select count(*) from klaviyo_sync.fingerprints where sync_id = ? and not rejected")) {
+            s.setString(1, syncId);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            return 0;
+        }
+    }
 }
