@@ -3,12 +3,17 @@ package org.klaviyosync.app;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import org.klaviyosync.settings.ObserveSettings;
+import org.klaviyosync.settings.ServiceSettings;
 import org.klaviyosync.settings.Settings;
+import org.klaviyosync.settings.StateSettings;
+import org.klaviyosync.settings.WarehouseSettings;
 
 /**
- * The properties Camel starts with: its own {@code camel.*} keys from the settings, the settings
- * the YAML routes read as placeholders, where the routes are, the management server and what the
- * mode decides (a one-shot command never fires schedules nor purges on a timer).
+ * The properties Camel starts with: its own {@code camel.*} keys and every setting's value (the
+ * routes' placeholders such as {@code {{klaviyo.submit-threads}}} state no default of their own),
+ * where the routes are, the management server and what the mode decides (a one-shot command never
+ * fires schedules nor purges on a timer).
  */
 final class CamelProperties {
 
@@ -18,30 +23,23 @@ final class CamelProperties {
     static Properties of(Settings settings, Path root, SyncApplication.Mode mode, boolean clustered,
             int statementFetchSize, ShutdownGrace grace) {
         Properties props = settings.camelProperties();
-        String routesDir = settings.get("routes.dir", "routes");
-        String syncsDir = settings.get("syncs.dir", "routes/syncs");
         props.setProperty("camel.main.routes-include-pattern",
-                "file:" + root.resolve(routesDir) + "/*.yaml,file:" + root.resolve(syncsDir) + "/*.yaml");
+                "file:" + root.resolve(settings.get(ServiceSettings.ROUTES_DIR)) + "/*.yaml,file:"
+                        + root.resolve(settings.get(ServiceSettings.SYNCS_DIR)) + "/*.yaml");
         props.setProperty("camel.main.routes-reload-enabled", "false");
         if (mode == SyncApplication.Mode.ONE_SHOT) {
             props.setProperty("camel.component.quartz.auto-start-scheduler", "false");
         }
-        for (String key : new String[] {"klaviyo.base-url", "klaviyo.revision", "klaviyo.connect-timeout-ms",
-            "klaviyo.response-timeout-ms", "klaviyo.submit-threads", "klaviyo.submit-queue"}) {
-            settings.get(key).ifPresent(v -> props.setProperty(key, v));
-        }
         // the route's statement fetch size follows the engine's streaming rule (MySQL's driver wants Integer.MIN_VALUE)
-        props.setProperty("warehouse.fetch-size", String.valueOf(statementFetchSize));
+        props.setProperty(WarehouseSettings.FETCH_SIZE.key(), String.valueOf(statementFetchSize));
         management(props, settings, mode);
         props.setProperty("camel.main.shutdown-timeout", Long.toString(grace.camelShutdownTimeout().toSeconds()));
         // the service purges the history on a schedule too (routes/klaviyo-sync-housekeeping.yaml)
         props.setProperty("state.purge-scheduled", Boolean.toString(mode == SyncApplication.Mode.SERVICE));
         props.setProperty("state.purge-interval-ms",
-                Long.toString(Duration.ofSeconds(settings.getLong("state.purge-interval-seconds", 86_400)).toMillis()));
+                Long.toString(Duration.ofSeconds(settings.get(StateSettings.PURGE_INTERVAL_SECONDS)).toMillis()));
         // the route template reads it: clustered triggers carry the fixed Camel context name
         props.setProperty("cluster.enabled", Boolean.toString(clustered));
-        props.putIfAbsent("klaviyo.revision", "2026-07-15");
-        props.putIfAbsent("klaviyo.base-url", "https://a.klaviyo.com");
         return props;
     }
 
@@ -51,15 +49,15 @@ final class CamelProperties {
      * service for the port.
      */
     private static void management(Properties props, Settings settings, SyncApplication.Mode mode) {
-        boolean enabled = settings.getBoolean("management.enabled", mode == SyncApplication.Mode.SERVICE);
+        boolean enabled = settings.find(ObserveSettings.MANAGEMENT_ENABLED).orElse(mode == SyncApplication.Mode.SERVICE);
         props.setProperty("camel.management.enabled", Boolean.toString(enabled));
-        props.setProperty("camel.management.port", Integer.toString(settings.getInt("management.port", 9876)));
-        props.setProperty("camel.management.host", settings.get("management.host", "0.0.0.0"));
+        props.setProperty("camel.management.port", Integer.toString(settings.get(ObserveSettings.MANAGEMENT_PORT)));
+        props.setProperty("camel.management.host", settings.get(ObserveSettings.MANAGEMENT_HOST));
         props.setProperty("camel.management.health-check-enabled", "true");
         props.setProperty("camel.management.metrics-enabled", "true");
         props.setProperty("camel.management.info-enabled", "true");
         props.setProperty("camel.management.jolokia-enabled",
-                Boolean.toString(settings.getBoolean("management.jolokia-enabled", true)));
+                Boolean.toString(settings.get(ObserveSettings.JOLOKIA_ENABLED)));
         props.setProperty("camel.metrics.enabled", "true");
         // list every check with its message, not only the failing ones
         props.putIfAbsent("camel.health.exposure-level", "full");

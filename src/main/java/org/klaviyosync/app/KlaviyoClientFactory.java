@@ -9,6 +9,7 @@ import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.klaviyo.OutageBreaker;
 import org.klaviyosync.klaviyo.RetryPolicy;
 import org.klaviyosync.pipeline.CamelKlaviyoTransport;
+import org.klaviyosync.settings.KlaviyoSettings;
 import org.klaviyosync.settings.Settings;
 
 /**
@@ -22,13 +23,13 @@ final class KlaviyoClientFactory {
 
     static KlaviyoApi create(Settings settings, Supplier<CamelContext> camel, String apiKey, ObjectMapper json) {
         CamelKlaviyoTransport transport = new CamelKlaviyoTransport(camel,
-                settings.get("klaviyo.base-url", "https://a.klaviyo.com"), apiKey);
+                settings.get(KlaviyoSettings.BASE_URL), apiKey);
         RetryPolicy retry = RetryPolicy.defaults()
-                .withMaxAttempts(settings.getInt("klaviyo.retry.max-attempts", RetryPolicy.DEFAULT_MAX_ATTEMPTS))
-                .withDelays(Duration.ofMillis(settings.getLong("klaviyo.retry.base-delay-ms", 500)), 2.0,
-                        Duration.ofMillis(settings.getLong("klaviyo.retry.max-delay-ms", 30_000)));
-        OutageBreaker breaker = new OutageBreaker(settings.getInt("klaviyo.outage.failures", 5),
-                Duration.ofMillis(settings.getLong("klaviyo.outage.cool-down-ms", 60_000)), Clock.systemUTC());
+                .withMaxAttempts(settings.get(KlaviyoSettings.RETRY_MAX_ATTEMPTS))
+                .withDelays(Duration.ofMillis(settings.get(KlaviyoSettings.RETRY_BASE_DELAY_MS)), 2.0,
+                        Duration.ofMillis(settings.get(KlaviyoSettings.RETRY_MAX_DELAY_MS)));
+        OutageBreaker breaker = new OutageBreaker(settings.get(KlaviyoSettings.OUTAGE_FAILURES),
+                Duration.ofMillis(settings.get(KlaviyoSettings.OUTAGE_COOL_DOWN_MS)), Clock.systemUTC());
         return new KlaviyoApi(transport, json, retry, breaker);
     }
 }

@@ -25,6 +25,7 @@ import org.klaviyosync.observe.SyncHealthCheck;
 import org.klaviyosync.observe.SyncMetrics;
 import org.klaviyosync.observe.WarehouseHealthCheck;
 import org.klaviyosync.run.RunRegistry;
+import org.klaviyosync.settings.ObserveSettings;
 import org.klaviyosync.settings.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,10 +63,10 @@ final class Observing implements AutoCloseable {
     void start(CamelContext camel, Supplier<CamelContext> camelLookup, DataSource state, KlaviyoApi klaviyo,
             Collection<String> syncIds, SyncControl.Runner runner) throws Exception {
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
-        health.register(new WarehouseHealthCheck(state, settings.getInt("health.warehouse-timeout-seconds", 5)));
+        health.register(new WarehouseHealthCheck(state, settings.get(ObserveSettings.WAREHOUSE_TIMEOUT_SECONDS)));
         health.register(new KlaviyoKeyHealthCheck(klaviyo == null ? null : () -> new KeyCheck(klaviyo).problems(),
-                Duration.ofSeconds(settings.getLong("health.klaviyo-check-interval-seconds", 300)), Clock.systemUTC()));
-        int threshold = settings.getInt("health.failed-runs-threshold", 3);
+                Duration.ofSeconds(settings.get(ObserveSettings.KLAVIYO_CHECK_INTERVAL_SECONDS)), Clock.systemUTC()));
+        int threshold = settings.get(ObserveSettings.FAILED_RUNS_THRESHOLD);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         for (String syncId : syncIds) {
             SyncHealthCheck check = new SyncHealthCheck(syncId, threshold);
@@ -84,7 +85,7 @@ final class Observing implements AutoCloseable {
             server.registerMBean(control, name);
             mbeans.add(name);
         }
-        progress = new RunProgressLogger(runs, Duration.ofSeconds(settings.getLong("progress.interval-seconds", 10)));
+        progress = new RunProgressLogger(runs, Duration.ofSeconds(settings.get(ObserveSettings.PROGRESS_INTERVAL_SECONDS)));
     }
 
     PrometheusMeterRegistry meters() {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.klaviyosync.settings.Settings;
+import org.klaviyosync.settings.WarehouseSettings;
 import org.klaviyosync.warehouse.DemoCustomers;
 import org.klaviyosync.warehouse.EmbeddedWarehouse;
 import org.klaviyosync.warehouse.WarehouseConnections;
@@ -19,16 +20,15 @@ record OpenedWarehouse(WarehouseConnections connections, EmbeddedWarehouse embed
     private static final Logger LOG = LoggerFactory.getLogger(OpenedWarehouse.class);
 
     static OpenedWarehouse open(Settings settings, Path root) throws SQLException {
-        Optional<String> url = settings.get("warehouse.jdbc-url");
+        Optional<String> url = settings.find(WarehouseSettings.JDBC_URL);
         if (url.isPresent()) {
             WarehouseConnections connections = WarehouseConnections.open(settings, url.get(),
-                    settings.get("warehouse.user", null), settings.secret(Settings.WAREHOUSE_PASSWORD));
+                    settings.find(WarehouseSettings.USER).orElse(null), settings.find(WarehouseSettings.PASSWORD));
             LOG.info("Warehouse {} ({}): models {}", connections.describeWarehouse(),
                     connections.engine().displayName(), connections.describeStreaming());
             return new OpenedWarehouse(connections, null);
         }
-        EmbeddedWarehouse embedded = EmbeddedWarehouse.start(root.resolve(settings.get("embedded.data-dir",
-                "data/embedded-postgres")));
+        EmbeddedWarehouse embedded = EmbeddedWarehouse.start(root.resolve(settings.get(WarehouseSettings.EMBEDDED_DATA_DIR)));
         WarehouseConnections connections;
         try {
             connections = WarehouseConnections.open(settings, embedded.jdbcUrl(), embedded.user(), Optional.empty());
@@ -38,7 +38,7 @@ record OpenedWarehouse(WarehouseConnections connections, EmbeddedWarehouse embed
         }
         OpenedWarehouse opened = new OpenedWarehouse(connections, embedded);
         try {
-            DemoCustomers.ensure(connections.state(), settings.getInt("embedded.demo-rows", DemoCustomers.DEFAULT_ROWS));
+            DemoCustomers.ensure(connections.state(), settings.get(WarehouseSettings.EMBEDDED_DEMO_ROWS));
         } catch (SQLException | RuntimeException e) {
             opened.close();
             throw e;

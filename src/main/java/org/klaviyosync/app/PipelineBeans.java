@@ -11,6 +11,7 @@ import org.klaviyosync.pipeline.RunFailer;
 import org.klaviyosync.pipeline.RunFinisher;
 import org.klaviyosync.pipeline.RunStarter;
 import org.klaviyosync.run.RunRegistry;
+import org.klaviyosync.settings.PipelineSettings;
 import org.klaviyosync.settings.Settings;
 import org.klaviyosync.state.HistoryRetention;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
@@ -32,7 +33,7 @@ final class PipelineBeans {
             BooleanSupplier klaviyoOutage) {
         main.bind("modelDataSource", connections.models());
         main.bind("modelRowMapper", new ModelRowMapper(json));
-        main.bind("modelRows", new ModelRows(settings.getInt("pipeline.chunk-rows", 1000)));
+        main.bind("modelRows", new ModelRows(settings.get(PipelineSettings.CHUNK_ROWS)));
         main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models())));
         main.bind("runFailer", new RunFailer());
         BatchDeliveries deliveries = new BatchDeliveries(grace.forDeliveries());

@@ -15,7 +15,10 @@ import org.klaviyosync.pipeline.NullClearer;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
 import org.klaviyosync.pipeline.ProfileRouter;
 import org.klaviyosync.run.RunRegistry;
+import org.klaviyosync.settings.KlaviyoSettings;
+import org.klaviyosync.settings.PipelineSettings;
 import org.klaviyosync.settings.Settings;
+import org.klaviyosync.settings.StateSettings;
 
 /**
  * The profile sync's beans (routes/klaviyo-profile-sync.yaml, routes/klaviyo-bulk-import.yaml):
@@ -40,21 +43,20 @@ final class ProfileSyncBeans implements SyncKindBeans {
 
     @Override
     public void bind(Main main) {
-        mappingWorkers = new MappingWorkers(settings.getInt("pipeline.mapping-threads",
-                Runtime.getRuntime().availableProcessors()));
+        mappingWorkers = new MappingWorkers(settings.get(PipelineSettings.MAPPING_THREADS));
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json, mappingWorkers));
         main.bind("profileRouter", new ProfileRouter(runs));
         main.bind("batchFlusher", new BatchFlusher());
-        FingerprintCommits commits = new FingerprintCommits(runs, settings.getInt("state.fingerprint-batch-size", 10_000));
+        FingerprintCommits commits = new FingerprintCommits(runs, settings.get(StateSettings.FINGERPRINT_BATCH_SIZE));
         BulkImportJobs jobs = klaviyo == null ? null : new BulkImportJobs(klaviyo, json);
         settler = new BulkJobSettler(jobs,
-                Duration.ofMillis(settings.getLong("klaviyo.job-poll-interval-ms", 2000)),
-                Duration.ofMillis(settings.getLong("klaviyo.job-timeout-ms", 1_800_000)),
+                Duration.ofMillis(settings.get(KlaviyoSettings.JOB_POLL_INTERVAL_MS)),
+                Duration.ofMillis(settings.get(KlaviyoSettings.JOB_TIMEOUT_MS)),
                 klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)), commits,
-                settings.getInt("klaviyo.submit-threads", 4));
+                settings.get(KlaviyoSettings.SUBMIT_THREADS));
         main.bind("bulkJobSettler", settler);
         main.bind("bulkImportSubmitter",
-                new BulkImportSubmitter(jobs, settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
+                new BulkImportSubmitter(jobs, settler, settings.get(KlaviyoSettings.MAX_PENDING_JOBS)));
     }
 
     @Override

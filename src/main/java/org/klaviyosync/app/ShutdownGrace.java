@@ -16,7 +16,7 @@ final class ShutdownGrace {
     private final Duration grace;
 
     ShutdownGrace(long graceSeconds) {
-        this.grace = Duration.ofSeconds(Math.max(3, graceSeconds));
+        this.grace = Duration.ofSeconds(graceSeconds);
     }
 
     Duration total() {

@@ -29,7 +29,11 @@ import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.settings.ConfigurationException;
+import org.klaviyosync.settings.KlaviyoSettings;
+import org.klaviyosync.settings.ObserveSettings;
+import org.klaviyosync.settings.ServiceSettings;
 import org.klaviyosync.settings.Settings;
+import org.klaviyosync.settings.StateSettings;
 import org.klaviyosync.state.FingerprintStore;
 import org.klaviyosync.state.HistoryRetention;
 import org.klaviyosync.state.StateStore;
@@ -76,17 +80,19 @@ public final class SyncApplication implements AutoCloseable {
         this.root = root;
         this.mode = mode;
         this.syncs = syncs;
-        this.grace = new ShutdownGrace(settings.getLong("shutdown.grace-seconds", 25));
+        this.grace = new ShutdownGrace(settings.get(ServiceSettings.SHUTDOWN_GRACE_SECONDS));
     }
 
     /**
-     * Validates the sync files, opens the warehouse (starting the embedded one if none is
+     * Checks the settings (reporting given ones that match none), validates the sync files, opens the warehouse (starting the embedded one if none is
      * configured), checks model columns and prepares the bookkeeping schema. Throws
      * {@link ConfigurationException} with every problem found.
      */
     public static SyncApplication prepare(Settings settings, Path root, Mode mode) throws Exception {
-        Map<String, SyncDefinition> syncs = SyncCatalogLoader.load(root, root.resolve(settings.get("routes.dir", "routes")),
-                root.resolve(settings.get("syncs.dir", "routes/syncs")));
+        settings.check();
+        settings.unknown().forEach(LOG::warn);
+        Map<String, SyncDefinition> syncs = SyncCatalogLoader.load(root, root.resolve(settings.get(ServiceSettings.ROUTES_DIR)),
+                root.resolve(settings.get(ServiceSettings.SYNCS_DIR)));
         SyncApplication app = new SyncApplication(settings, root, mode, syncs);
         try {
             app.warehouse = OpenedWarehouse.open(settings, root);
@@ -102,7 +108,7 @@ public final class SyncApplication implements AutoCloseable {
                 throw new SQLException("could not connect to the bookkeeping database ("
                         + app.connections().describeState() + "): " + ConnectionFailure.reason(e), e.getSQLState(), e);
             }
-            app.retention = new HistoryRetention(app.store, settings.getInt("state.retention-days", 30));
+            app.retention = new HistoryRetention(app.store, settings.get(StateSettings.RETENTION_DAYS));
             app.retention.purge();
             return app;
         } catch (Exception e) {
@@ -137,7 +143,7 @@ public final class SyncApplication implements AutoCloseable {
 
     /** Starts Camel with the routes and beans; in service mode the Quartz schedules start firing. */
     public void start() throws Exception {
-        Optional<String> apiKey = settings.secret(Settings.KLAVIYO_API_KEY);
+        Optional<String> apiKey = settings.find(KlaviyoSettings.API_KEY);
         boolean dryRun = apiKey.isEmpty();
         main = new Main();
         main.setDefaultPropertyPlaceholderLocation("false");
@@ -156,7 +162,7 @@ public final class SyncApplication implements AutoCloseable {
         runs.useLocks(new SyncLocks(connections().locks(syncs.size() + 2)), cluster.instanceId());
         runs.failInterruptedRuns();
         if (clustered()) {
-            ClusteredSchedules.bind(main, cluster, connections(), settings.get("camel.main.name", "klaviyo-sync"));
+            ClusteredSchedules.bind(main, cluster, connections(), settings.get(ServiceSettings.NAME));
         }
         if (!dryRun) {
             klaviyo = KlaviyoClientFactory.create(settings, main::getCamelContext, apiKey.get(), json);
@@ -170,8 +176,8 @@ public final class SyncApplication implements AutoCloseable {
         observing.bindMetrics(main, klaviyo);
         runSender = new RunSender(this::camel, syncs.keySet(), runs::dryRun);
 
-        JolokiaAccess jolokiaAccess = JolokiaAccess.of(settings.get("management.user"),
-                settings.secret(Settings.MANAGEMENT_PASSWORD));
+        JolokiaAccess jolokiaAccess = JolokiaAccess.of(settings.find(ObserveSettings.MANAGEMENT_USER),
+                settings.find(ObserveSettings.MANAGEMENT_PASSWORD));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport configured) {
@@ -201,7 +207,7 @@ public final class SyncApplication implements AutoCloseable {
     }
 
     private RunRegistry newRunRegistry(boolean dryRun, DryRunRecorder dryRunRecorder) {
-        ListCreationBudget budget = new ListCreationBudget(settings.getInt("klaviyo.list-create-daily-cap", 150),
+        ListCreationBudget budget = new ListCreationBudget(settings.get(KlaviyoSettings.LIST_CREATE_DAILY_CAP),
                 Clock.systemUTC());
         return new RunRegistry(syncs, store, new FingerprintStore(connections().state()), dryRun, sync -> {
             ListDirectory directory = new ListDirectory(klaviyo, json, budget);
@@ -209,12 +215,12 @@ public final class SyncApplication implements AutoCloseable {
                 ListResolution r = directory.resolve(reference, sync.createLists());
                 return new ListTargets.Target(r.listId(), r.rejection());
             });
-        }, settings.getInt("klaviyo.batch.max-profiles", 10_000), settings.getLong("klaviyo.batch.max-bytes", 5_000_000),
+        }, settings.get(KlaviyoSettings.BATCH_MAX_PROFILES), settings.get(KlaviyoSettings.BATCH_MAX_BYTES),
                 run -> dryRunRecorder.fileFor(run).toString());
     }
 
     private Path dryRunDir() {
-        return root.resolve(settings.get("dry-run.dir", "out/dry-run"));
+        return root.resolve(settings.get(ServiceSettings.DRY_RUN_DIR));
     }
 
     /**
