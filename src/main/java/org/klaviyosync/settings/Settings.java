@@ -26,6 +26,8 @@ public final class Settings {
 
     /** Keys of the file that are Camel's own, checked by Camel itself. */
     private static final String CAMEL_PREFIX = "camel.";
+    /** Environment variables of this name space are all ours: one that is no setting is a mistake. */
+    private static final String OWN_PREFIX = "KLAVIYO_";
 
     private final Properties file;
     private final Map<String, String> env;
@@ -111,8 +113,9 @@ public final class Settings {
     /**
      * What is given but matches no setting, most likely a misspelling: a key of the file that is
      * not a setting (Camel's {@code camel.*} keys aside), a file key of an environment-only setting,
-     * and an environment variable that looks like one of ours (it starts as a setting's variable
-     * does, e.g. {@code KLAVIYO_}) but is none.
+     * and an environment variable that looks like one of ours but is none: it starts with
+     * {@code KLAVIYO_}, or it starts as a setting's variable does and is within three edits of one
+     * ({@code STATE_JDBC_ULR}; a {@code STATE_DIRECTORY} of the service manager is left alone).
      */
     public List<String> unknown() {
         List<String> notes = new ArrayList<>();
@@ -134,9 +137,12 @@ public final class Settings {
                 .collect(Collectors.toSet());
         List<String> envNames = SettingCatalog.all().stream().map(Setting::envName).toList();
         for (String name : new TreeSet<>(env.keySet())) {
-            if (prefixes.stream().anyMatch(name::startsWith) && SettingCatalog.byEnvName(name).isEmpty()) {
-                notes.add("environment: " + name + " is no setting of klaviyo-sync and is ignored"
-                        + closest(name, envNames));
+            if (SettingCatalog.byEnvName(name).isPresent() || prefixes.stream().noneMatch(name::startsWith)) {
+                continue;
+            }
+            String nearest = closest(name, envNames);
+            if (name.startsWith(OWN_PREFIX) || !nearest.isEmpty()) {
+                notes.add("environment: " + name + " is no setting of klaviyo-sync and is ignored" + nearest);
             }
         }
         return notes;

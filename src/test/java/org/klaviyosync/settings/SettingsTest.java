@@ -88,13 +88,16 @@ class SettingsTest {
         Settings settings = Settings.of(
                 Map.of("klaviyo.submit-thread", "2", "camel.main.jmx-enabled", "true", "routes.dir", "routes"),
                 Map.of("KLAVIYO_SUBMT_THREADS", "2", "WAREHOUSE_JDBC_URL", "jdbc:postgresql://db/x", "PATH", "/bin",
-                        "HOME", "/root", "STATE_COLOUR", "blue"));
+                        "HOME", "/root", "STATE_DIRECTORY", "/var/lib/klaviyo-sync", "STATE_JDBC_ULR", "jdbc:x",
+                        "KLAVIYO_ACCOUNT", "acme"));
         assertEquals(List.of(
                 "application.properties: 'klaviyo.submit-thread' is no setting of klaviyo-sync and is ignored; did you"
                         + " mean klaviyo.submit-threads?",
+                "environment: KLAVIYO_ACCOUNT is no setting of klaviyo-sync and is ignored",
                 "environment: KLAVIYO_SUBMT_THREADS is no setting of klaviyo-sync and is ignored; did you mean"
                         + " KLAVIYO_SUBMIT_THREADS?",
-                "environment: STATE_COLOUR is no setting of klaviyo-sync and is ignored"), settings.unknown());
+                "environment: STATE_JDBC_ULR is no setting of klaviyo-sync and is ignored; did you mean"
+                        + " STATE_JDBC_URL?"), settings.unknown());
         assertEquals(List.of(), Settings.of(Map.of(), Map.of("KLAVIYO_API_KEY", "pk_x", "CLUSTER_ENABLED", "true"))
                 .unknown());
     }
