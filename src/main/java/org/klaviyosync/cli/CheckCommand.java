@@ -7,6 +7,7 @@ import java.util.List;
 import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.KeyCheck;
+import org.klaviyosync.settings.KlaviyoSettings;
 import org.klaviyosync.warehouse.ConnectionFailure;
 import org.klaviyosync.warehouse.ModelColumns;
 import org.quartz.CronExpression;
@@ -57,6 +58,14 @@ final class CheckCommand {
             }
             out.println();
         }
+        List<String> unknown = app.settings().unknown();
+        if (unknown.isEmpty()) {
+            out.println("Settings:       OK");
+        } else {
+            // a warning, not a failure: a setting of another version or a misspelling, ignored either way
+            out.println("Settings:       " + unknown.size() + " given that match no setting (ignored):");
+            unknown.forEach(n -> out.println("  - " + n));
+        }
         out.println("Bookkeeping:    klaviyo_sync schema, OK");
         if (app.klaviyo().isEmpty()) {
             out.println("Klaviyo:        KLAVIYO_API_KEY is not set: runs are dry runs and send nothing."
@@ -64,7 +73,7 @@ final class CheckCommand {
         } else {
             List<String> problems = new KeyCheck(app.klaviyo().get()).problems();
             if (problems.isEmpty()) {
-                out.println("Klaviyo:        OK, " + app.settings().get("klaviyo.base-url", "https://a.klaviyo.com")
+                out.println("Klaviyo:        OK, " + app.settings().get(KlaviyoSettings.BASE_URL)
                         + " accepted the key with profiles:read, profiles:write, lists:read and lists:write");
             } else {
                 ok = false;

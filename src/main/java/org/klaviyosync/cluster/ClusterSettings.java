@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.klaviyosync.settings.ConfigurationException;
+import org.klaviyosync.settings.ClusteringSettings;
 import org.klaviyosync.settings.Settings;
 import org.quartz.utils.DBConnectionManager;
 
@@ -37,19 +37,14 @@ public final class ClusterSettings {
     }
 
     public static ClusterSettings from(Settings settings) {
-        String id = settings.get("cluster.instance-id", "AUTO").strip();
+        String id = settings.get(ClusteringSettings.INSTANCE_ID).strip();
         if (id.isEmpty() || id.equalsIgnoreCase("AUTO")) {
             id = hostName() + "-" + ProcessHandle.current().pid();
         }
-        long checkin = settings.getLong("cluster.checkin-interval-ms", 5000);
-        long misfire = settings.getLong("cluster.misfire-threshold-ms", 60_000);
-        int threads = settings.getInt("cluster.threads", 5);
-        if (checkin < 100 || misfire < 100 || threads < 1) {
-            throw new ConfigurationException("cluster.checkin-interval-ms and cluster.misfire-threshold-ms must be at"
-                    + " least 100 ms and cluster.threads at least 1 (CLUSTER_CHECKIN_INTERVAL_MS,"
-                    + " CLUSTER_MISFIRE_THRESHOLD_MS, CLUSTER_THREADS)");
-        }
-        return new ClusterSettings(settings.getBoolean("cluster.enabled", false), id, checkin, misfire, threads);
+        long checkin = settings.get(ClusteringSettings.CHECKIN_INTERVAL_MS);
+        long misfire = settings.get(ClusteringSettings.MISFIRE_THRESHOLD_MS);
+        int threads = settings.get(ClusteringSettings.THREADS);
+        return new ClusterSettings(settings.get(ClusteringSettings.ENABLED), id, checkin, misfire, threads);
     }
 
     private static String hostName() {

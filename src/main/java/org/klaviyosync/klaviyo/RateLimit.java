@@ -3,29 +3,27 @@ package org.klaviyosync.klaviyo;
 /**
  * Klaviyo's documented rate limits, each paced by a throttle of its own in the route
  * {@code klaviyo-api}: a burst per second and a steady rate per minute. This is the one place the
- * limits, their setting names and their defaults are stated; {@link RateLimitBucket} says which
- * limit each kind of call counts against.
+ * documented limits are stated (the settings {@code klaviyo.limits.<id>.per-second} and
+ * {@code .per-minute} default to them); {@link RateLimitBucket} says which limit each kind of call
+ * counts against.
  */
 public enum RateLimit {
-    /** Bulk import job submissions. */
-    BULK_IMPORT("bulk-import", 10, 150),
-    /** Bulk import job reads: polling a job, listing jobs, reading a job's import errors. */
-    BULK_JOB_READ("bulk-job-read", 10, 150),
-    /** List creation and adding profiles to lists. */
-    LIST_WRITE("list-write", 10, 150),
-    /** Single profile imports (clearing a property a model sets to NULL). */
-    PROFILE_IMPORT("profile-import", 75, 750),
-    /** List reads and profile reads, counted together. */
-    READS("reads", 75, 750);
+    BULK_IMPORT("bulk-import", 10, 150, "bulk import job submissions"),
+    BULK_JOB_READ("bulk-job-read", 10, 150, "polling a job, listing jobs, reading a job's import errors"),
+    LIST_WRITE("list-write", 10, 150, "list creation and adding profiles to lists"),
+    PROFILE_IMPORT("profile-import", 75, 750, "single profile imports, clearing a property a model sets to NULL"),
+    READS("reads", 75, 750, "list reads and profile reads, counted together");
 
     private final String id;
     private final int burstPerSecond;
     private final int steadyPerMinute;
+    private final String calls;
 
-    RateLimit(String id, int burstPerSecond, int steadyPerMinute) {
+    RateLimit(String id, int burstPerSecond, int steadyPerMinute, String calls) {
         this.id = id;
         this.burstPerSecond = burstPerSecond;
         this.steadyPerMinute = steadyPerMinute;
+        this.calls = calls;
     }
 
     /** The limit's name in settings, in the {@code klaviyoRateLimit} header and in its throttle route's id. */
@@ -43,13 +41,8 @@ public enum RateLimit {
         return steadyPerMinute;
     }
 
-    /** The setting that overrides the burst ({@code klaviyo.limits.<id>.per-second}). */
-    public String perSecondKey() {
-        return "klaviyo.limits." + id + ".per-second";
-    }
-
-    /** The setting that overrides the steady rate ({@code klaviyo.limits.<id>.per-minute}). */
-    public String perMinuteKey() {
-        return "klaviyo.limits." + id + ".per-minute";
+    /** The calls that count against it. */
+    public String describe() {
+        return calls;
     }
 }

@@ -30,12 +30,4 @@ public enum RateLimitBucket {
     public RateLimit rateLimit() {
         return rateLimit;
     }
-
-    public int burstPerSecond() {
-        return rateLimit.burstPerSecond();
-    }
-
-    public int steadyPerMinute() {
-        return rateLimit.steadyPerMinute();
-    }
 }

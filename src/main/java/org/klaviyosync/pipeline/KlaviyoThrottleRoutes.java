@@ -4,14 +4,14 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.apache.camel.builder.RouteBuilder;
 import org.klaviyosync.klaviyo.RateLimit;
-import org.klaviyosync.settings.ConfigurationException;
+import org.klaviyosync.settings.KlaviyoSettings;
 import org.klaviyosync.settings.Settings;
 
 /**
  * One throttle route per {@link RateLimit}, each an instance of the route template
  * {@code klaviyo-bucket-throttle} (routes/klaviyo-api.yaml) named {@code klaviyo-throttle-<limit>},
  * with the limit's burst and steady rate: the documented default unless its setting
- * ({@code klaviyo.limits.<limit>.per-second}, {@code .per-minute}) says otherwise.
+ * ({@link KlaviyoSettings#perSecond}, {@link KlaviyoSettings#perMinute}) says otherwise.
  */
 public final class KlaviyoThrottleRoutes extends RouteBuilder {
 
@@ -21,18 +21,9 @@ public final class KlaviyoThrottleRoutes extends RouteBuilder {
 
     public KlaviyoThrottleRoutes(Settings settings) {
         for (RateLimit limit : RateLimit.values()) {
-            limits.put(limit, new int[] {positive(settings, limit.perSecondKey(), limit.burstPerSecond()),
-                positive(settings, limit.perMinuteKey(), limit.steadyPerMinute())});
+            limits.put(limit, new int[] {settings.get(KlaviyoSettings.perSecond(limit)),
+                settings.get(KlaviyoSettings.perMinute(limit))});
         }
-    }
-
-    private static int positive(Settings settings, String key, int documented) {
-        int value = settings.getInt(key, documented);
-        if (value < 1) {
-            throw new ConfigurationException(key + " (environment " + Settings.envName(key)
-                    + ") must be at least 1, not " + value);
-        }
-        return value;
     }
 
     @Override

@@ -25,8 +25,6 @@ public final class DemoCustomers {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoCustomers.class);
 
-    public static final int DEFAULT_ROWS = 3000;
-
     private static final String[] FIRST = {"Ada", "Grace", "Alan", "Barbara", "Edsger", "Frances", "John", "Katherine",
         "Linus", "Margaret", "Niklaus", "Radia", "Tim", "Ursula", "Whitfield", "Yukihiro"};
     private static final String[] LAST = {"Lovelace", "Hopper", "Turing", "Liskov", "Dijkstra", "Allen", "Backus",

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
+import org.klaviyosync.settings.Settings;
+import org.klaviyosync.settings.WarehouseSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,19 +31,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class DriverFolder {
 
-    /** The environment variable naming another folder than {@code drivers/}. */
-    public static final String ENV = "DRIVERS_DIR";
-
     private static final Logger LOG = LoggerFactory.getLogger(DriverFolder.class);
 
     private DriverFolder() {
     }
 
-    /** {@code DRIVERS_DIR} if set, else {@code drivers/} of {@code workingDir}. */
+    /** {@code DRIVERS_DIR} if set, else {@code drivers/}, of {@code workingDir}. */
     public static Path location(Map<String, String> env, Path workingDir) {
-        String configured = env.get(ENV);
-        return configured == null || configured.isBlank() ? workingDir.resolve("drivers")
-                : workingDir.resolve(configured.strip());
+        // read before application.properties is: the setting is environment-only
+        return workingDir.resolve(Settings.of(Map.of(), env).get(WarehouseSettings.DRIVERS_DIR));
     }
 
     /**

@@ -6,6 +6,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.klaviyosync.settings.ConfigurationException;
 import org.klaviyosync.settings.Settings;
+import org.klaviyosync.settings.StateSettings;
+import org.klaviyosync.settings.WarehouseSettings;
 
 /**
  * The two connection pools: one that runs models (read-only transactions, autoCommit off and a
@@ -31,13 +33,9 @@ public final class WarehouseConnections implements AutoCloseable {
 
     /** Opens the pools for the warehouse at {@code url} (the embedded one or WAREHOUSE_JDBC_URL). */
     public static WarehouseConnections open(Settings settings, String url, String user, Optional<String> password) {
-        int fetchSize = settings.getInt("warehouse.fetch-size", 1000);
-        if (fetchSize <= 0) {
-            throw new ConfigurationException("warehouse.fetch-size (WAREHOUSE_FETCH_SIZE) must be a positive number"
-                    + " of rows, not " + fetchSize);
-        }
+        int fetchSize = settings.get(WarehouseSettings.FETCH_SIZE);
         JdbcEngine engine = JdbcEngine.of(url);
-        int poolSize = settings.getInt("warehouse.pool-size", 4);
+        int poolSize = settings.get(WarehouseSettings.POOL_SIZE);
         HikariConfig modelConfig = new HikariConfig();
         modelConfig.setPoolName("warehouse-models");
         modelConfig.setJdbcUrl(url);
@@ -46,7 +44,7 @@ public final class WarehouseConnections implements AutoCloseable {
         modelConfig.setReadOnly(engine.readOnlyConnections(url));
         modelConfig.setAutoCommit(false);
         modelConfig.setMaximumPoolSize(poolSize);
-        modelConfig.setConnectionTimeout(settings.getLong("warehouse.connect-timeout-ms", 10_000));
+        modelConfig.setConnectionTimeout(settings.get(WarehouseSettings.CONNECT_TIMEOUT_MS));
         engine.modelPoolProperties(url, fetchSize).forEach(modelConfig::addDataSourceProperty);
         if (engine.modelConnectionInitSql() != null) {
             modelConfig.setConnectionInitSql(engine.modelConnectionInitSql());
@@ -54,11 +52,11 @@ public final class WarehouseConnections implements AutoCloseable {
 
         HikariConfig stateConfig = new HikariConfig();
         stateConfig.setPoolName("klaviyo-sync-state");
-        Optional<String> stateUrl = settings.get("state.jdbc-url");
+        Optional<String> stateUrl = settings.find(StateSettings.JDBC_URL);
         if (stateUrl.isPresent()) {
             stateConfig.setJdbcUrl(stateUrl.get());
-            stateConfig.setUsername(settings.get("state.user", null));
-            settings.secret(Settings.STATE_PASSWORD).ifPresent(stateConfig::setPassword);
+            stateConfig.setUsername(settings.find(StateSettings.USER).orElse(null));
+            settings.find(StateSettings.PASSWORD).ifPresent(stateConfig::setPassword);
         } else if (isPostgres(url)) {
             stateConfig.setJdbcUrl(url);
             stateConfig.setUsername(user);
@@ -73,8 +71,8 @@ public final class WarehouseConnections implements AutoCloseable {
                     + " not " + stateConfig.getJdbcUrl().replaceAll("[?;].*", ""));
         }
         stateConfig.setAutoCommit(true);
-        stateConfig.setMaximumPoolSize(settings.getInt("state.pool-size", 4));
-        stateConfig.setConnectionTimeout(settings.getLong("warehouse.connect-timeout-ms", 10_000));
+        stateConfig.setMaximumPoolSize(settings.get(StateSettings.POOL_SIZE));
+        stateConfig.setConnectionTimeout(settings.get(WarehouseSettings.CONNECT_TIMEOUT_MS));
         return new WarehouseConnections(url, openedOnFirstUse(modelConfig), openedOnFirstUse(stateConfig), fetchSize);
     }
 

@@ -147,6 +147,34 @@ class CliCommandsTest {
     }
 
     @Test
+    void badSettingsStopStartUpWithTwoNamingEachKeyVariableValueAndWhatIsAllowed() {
+        e2e.cli().env("KLAVIYO_SUBMIT_THREADS", "four").env("STATE_RETENTION_DAYS", "0");
+
+        CliHarness.Result r = e2e.cli().run("check");
+
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("klaviyo.submit-threads (environment KLAVIYO_SUBMIT_THREADS) must be a whole number,"
+                + " not 'four'"), r.err());
+        assertTrue(r.err().contains("state.retention-days (environment STATE_RETENTION_DAYS) must be at least 1, not 0"),
+                r.err());
+        assertEquals(0, e2e.klaviyo().requests().size());
+    }
+
+    @Test
+    void checkReportsAMisspelledVariableWithTheSettingItMeant() {
+        e2e.cli().env("KLAVIYO_SUBMIT_THREAD", "2");
+
+        CliHarness.Result r = e2e.cli().run("check");
+
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("Settings:       1 given that match no setting (ignored):\n  - environment:"
+                + " KLAVIYO_SUBMIT_THREAD is no setting of klaviyo-sync and is ignored; did you mean"
+                + " KLAVIYO_SUBMIT_THREADS?"), r.out());
+        e2e.cli().env("KLAVIYO_SUBMIT_THREAD", null);
+        assertTrue(e2e.cli().run("check").out().contains("Settings:       OK"));
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertEquals(2, e2e.cli().run("frobnicate").exitCode());
         assertEquals(2, e2e.cli().run("run", "--bogus").exitCode());

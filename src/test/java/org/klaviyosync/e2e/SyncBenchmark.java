@@ -23,7 +23,7 @@ import org.klaviyosync.klaviyo.KlaviyoRequest;
 import org.klaviyosync.klaviyo.KlaviyoResponse;
 import org.klaviyosync.klaviyo.KlaviyoTransport;
 import org.klaviyosync.klaviyo.ProfileImports;
-import org.klaviyosync.klaviyo.RateLimitBucket;
+import org.klaviyosync.klaviyo.RateLimit;
 import org.klaviyosync.klaviyo.RetryPolicy;
 import org.klaviyosync.standin.KlaviyoStandIn;
 
@@ -106,14 +106,14 @@ class SyncBenchmark {
         List<String> report = new ArrayList<>();
         klaviyo.setRateLimitsEnabled(true);
         double baselineRate = baseline(klaviyo);
-        double steady = RateLimitBucket.PROFILE_IMPORT.steadyPerMinute() / 60.0;
+        double steady = RateLimit.PROFILE_IMPORT.steadyPerMinute() / 60.0;
         double perRow = Math.min(baselineRate, steady);
         report.add(String.format("%-32s %9s %9.0f %,11.1f %9s %9s %9.4f%%",
                 "4. per-row baseline (extrap.)", "-", ROWS / perRow, perRow, "-", "-", 100 * perRow / CEILING));
         report.add(String.format("baseline: %d profile-import calls measured at %.1f rows/s (burst %d/s); at the"
                 + " steady %d/min that is %.1f rows/s, %.1f hours for %,d rows",
-                BASELINE_SAMPLE, baselineRate, RateLimitBucket.PROFILE_IMPORT.burstPerSecond(),
-                RateLimitBucket.PROFILE_IMPORT.steadyPerMinute(), perRow, ROWS / perRow / 3600, ROWS));
+                BASELINE_SAMPLE, baselineRate, RateLimit.PROFILE_IMPORT.burstPerSecond(),
+                RateLimit.PROFILE_IMPORT.steadyPerMinute(), perRow, ROWS / perRow / 3600, ROWS));
         if (!Double.isNaN(limitedRate)) {
             report.add(String.format("run 1 / per-row baseline: %,.0fx", limitedRate / perRow));
         }
@@ -154,7 +154,7 @@ class SyncBenchmark {
             }
         };
         ProfileImports imports = new ProfileImports(new KlaviyoApi(transport, JSON, RetryPolicy.defaults()), JSON);
-        long intervalNanos = 1_000_000_000L / RateLimitBucket.PROFILE_IMPORT.burstPerSecond();
+        long intervalNanos = 1_000_000_000L / RateLimit.PROFILE_IMPORT.burstPerSecond();
         long start = System.nanoTime();
         for (int i = 0; i < BASELINE_SAMPLE; i++) {
             long due = start + i * intervalNanos;

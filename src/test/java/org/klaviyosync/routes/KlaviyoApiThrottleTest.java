@@ -32,6 +32,7 @@ import org.klaviyosync.klaviyo.RateLimit;
 import org.klaviyosync.klaviyo.RateLimitBucket;
 import org.klaviyosync.pipeline.KlaviyoThrottleRoutes;
 import org.klaviyosync.settings.ConfigurationException;
+import org.klaviyosync.settings.KlaviyoSettings;
 import org.klaviyosync.settings.Settings;
 
 /**
@@ -54,9 +55,9 @@ class KlaviyoApiThrottleTest extends CamelTestSupport {
     static Settings lowBursts() {
         Map<String, String> file = new HashMap<>();
         for (RateLimit limit : RateLimit.values()) {
-            file.put(limit.perSecondKey(), String.valueOf(PER_SECOND));
+            file.put(KlaviyoSettings.perSecond(limit).key(), String.valueOf(PER_SECOND));
             if (limit != RateLimit.BULK_IMPORT && limit != RateLimit.READS) {
-                file.put(limit.perMinuteKey(), "1000");
+                file.put(KlaviyoSettings.perMinute(limit).key(), "1000");
             }
         }
         return Settings.of(file, Map.of("KLAVIYO_LIMITS_READS_PER_MINUTE", "1000"));
@@ -65,9 +66,8 @@ class KlaviyoApiThrottleTest extends CamelTestSupport {
     @Override
     public void configureContext(CamelContextConfiguration configuration) {
         super.configureContext(configuration);
-        Properties p = new Properties();
-        p.setProperty("klaviyo.base-url", "http://klaviyo.invalid");
-        p.setProperty("klaviyo.revision", "2026-07-15");
+        // the declared settings the route's placeholders read, with Klaviyo nowhere
+        Properties p = Settings.of(Map.of(), Map.of("KLAVIYO_BASE_URL", "http://klaviyo.invalid")).camelProperties();
         configuration.withUseOverridePropertiesWithPropertiesComponent(p)
                 .withMockEndpointsAndSkip("http*");
     }
