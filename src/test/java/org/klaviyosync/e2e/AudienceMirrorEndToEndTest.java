@@ -132,8 +132,26 @@ class AudienceMirrorEndToEndTest {
 
         CliHarness.Result history = e2e.cli().run("history", "--json", "vips");
         assertTrue(history.out().lines().findFirst().orElseThrow().contains("\"removed\":2"), history.out());
+        CliHarness.Result table = e2e.cli().run("history", "vips");
+        assertTrue(table.out().contains("REMOVED"), table.out());
         JsonNode third = run(0);
         assertEquals(0, third.get("removed").asInt(), "nothing is removed twice");
+    }
+
+    @Test
+    void checkAndPreviewShowTheListMode() throws Exception {
+        CliHarness.Result check = e2e.cli().run("check");
+        assertTrue(check.out().contains("List mode:    mirror: memberships it added are removed")
+                && check.out().contains("at most 20% of a list's managed memberships a run"), check.out());
+        CliHarness.Result preview = e2e.cli().run("preview", "vips", "--limit", "1");
+        assertEquals(0, preview.exitCode(), preview.err());
+        assertTrue(preview.out().contains("List mode: mirror"), preview.out());
+        CliHarness.Result previewJson = e2e.cli().run("preview", "vips", "--limit", "1", "--json");
+        assertEquals("mirror", JSON.readTree(previewJson.out().lines().findFirst().orElseThrow()).get("listMode")
+                .asText(), previewJson.out());
+
+        mirrorSync(MODEL, "add");
+        assertTrue(e2e.cli().run("check").out().contains("List mode:    add: profiles are only added to lists"));
     }
 
     @Test
