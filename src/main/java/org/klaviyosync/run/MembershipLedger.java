@@ -44,8 +44,9 @@ public final class MembershipLedger {
         if (key == null) {
             return;
         }
-        Set<String> lists = listsInFlight.remove(key);
-        if (outcome != RowOutcome.SENT || lists == null) {
+        // a row of the same key ending otherwise (a duplicate) must not take the sent row's lists
+        Set<String> lists = outcome == RowOutcome.SENT ? listsInFlight.remove(key) : null;
+        if (lists == null) {
             if (recorded.containsKey(key)) {
                 kept.add(key);
             }
