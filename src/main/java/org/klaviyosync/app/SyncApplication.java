@@ -19,11 +19,15 @@ import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.klaviyo.ListCreationBudget;
 import org.klaviyosync.klaviyo.ListDirectory;
+import org.klaviyosync.klaviyo.ListMembershipRemovals;
 import org.klaviyosync.klaviyo.ListResolution;
+import org.klaviyosync.klaviyo.ProfileIdLookup;
 import org.klaviyosync.observe.HandNamedStepsXmlDumper;
 import org.klaviyosync.observe.JolokiaAccess;
 import org.klaviyosync.pipeline.DryRunRecorder;
 import org.klaviyosync.pipeline.KlaviyoThrottleRoutes;
+import org.klaviyosync.pipeline.MembershipRemover;
+import org.klaviyosync.run.ListMirror;
 import org.klaviyosync.run.ListTargets;
 import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunRegistry;
@@ -36,6 +40,7 @@ import org.klaviyosync.settings.Settings;
 import org.klaviyosync.settings.StateSettings;
 import org.klaviyosync.state.FingerprintStore;
 import org.klaviyosync.state.HistoryRetention;
+import org.klaviyosync.state.ListMembershipStore;
 import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
 import org.klaviyosync.warehouse.ConnectionFailure;
@@ -168,6 +173,12 @@ public final class SyncApplication implements AutoCloseable {
             klaviyo = KlaviyoClientFactory.create(settings, main::getCamelContext, apiKey.get(), json);
         }
         KlaviyoApi api = klaviyo;
+        // listMode=mirror: the memberships a sync manages, and their removal at the end of a run
+        ListMembershipStore memberships = new ListMembershipStore(connections().state());
+        runs.manageMemberships(memberships);
+        main.bind("membershipRemover", new MembershipRemover(runs, new ListMirror(memberships,
+                api == null ? null : new ProfileIdLookup(api, json),
+                api == null ? null : new ListMembershipRemovals(api, json), dryRunRecorder::recordRemovals)));
         PipelineBeans.bind(main, settings, json, connections(), runs, dryRunRecorder, retention, grace,
                 () -> api != null && api.outage());
         kinds = syncKinds();

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.Date;
 import java.util.List;
 import org.klaviyosync.app.SyncApplication;
+import org.klaviyosync.config.ListMode;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.KeyCheck;
 import org.klaviyosync.settings.KlaviyoSettings;
@@ -46,6 +47,7 @@ final class CheckCommand {
             }
             out.println("  Lists:        " + describeLists(s) + (s.createLists() ? "; missing list names are created"
                     : "; missing list names are rejected (createLists=false)"));
+            out.println("  List mode:    " + describeListMode(s));
             out.println("  Schedule:     " + s.schedule().map(c -> c + " (next: " + next(c) + ")")
                     .orElse("on demand only"));
             try {
@@ -92,6 +94,14 @@ final class CheckCommand {
         }
         String oneLine = s.model().replaceAll("\\s+", " ").trim();
         return oneLine.length() > 100 ? oneLine.substring(0, 97) + "..." : oneLine;
+    }
+
+    /** How a sync treats list membership, for check and preview. */
+    static String describeListMode(SyncDefinition s) {
+        return s.listMode() == ListMode.MIRROR
+                ? "mirror: memberships it added are removed when a row no longer names the list or leaves the"
+                        + " model (at most " + s.maxRemovalPercent() + "% of a list's managed memberships a run)"
+                : "add: profiles are only added to lists, never removed";
     }
 
     private static String describeLists(SyncDefinition s) {

@@ -69,8 +69,8 @@ public final class Cli {
             }
             SyncApplication started = app;
             return switch (cl.command()) {
-                case "run" -> whileStoppable(app, () -> new RunCommand(started, json).execute(cl.arguments(), cl.full(),
-                        cl.json(), out, err));
+                case "run" -> whileStoppable(app, () -> new RunCommand(started, json).execute(cl.arguments(),
+                        RunCommand.options(cl.full(), cl.allowRemovals()), cl.json(), out, err));
                 case "replay" -> whileStoppable(app, () -> new ReplayCommand(started, json).execute(cl.arguments().get(0),
                         cl.runId(), cl.json(), out, err));
                 case "preview" -> new PreviewCommand(app, json).execute(cl.arguments().get(0), cl.limit().orElse(10),

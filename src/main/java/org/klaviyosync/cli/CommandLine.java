@@ -6,7 +6,12 @@ import java.util.Optional;
 
 /** The parsed command line: a command, its positional arguments and its flags. */
 public record CommandLine(String command, List<String> arguments, boolean json, Optional<Integer> limit,
-        boolean help, boolean full, Optional<Long> runId) {
+        boolean help, boolean full, Optional<Long> runId, boolean allowRemovals) {
+
+    public CommandLine(String command, List<String> arguments, boolean json, Optional<Integer> limit, boolean help,
+            boolean full, Optional<Long> runId) {
+        this(command, arguments, json, limit, help, full, runId, false);
+    }
 
     public CommandLine(String command, List<String> arguments, boolean json, Optional<Integer> limit, boolean help) {
         this(command, arguments, json, limit, help, false, Optional.empty());
@@ -16,9 +21,11 @@ public record CommandLine(String command, List<String> arguments, boolean json, 
             Usage: java -jar target/klaviyo-sync.jar [COMMAND]
 
               (no command)                 run the service: every sync on its Quartz schedule until stopped
-              run [SYNC_ID...] [--full] [--json]
+              run [SYNC_ID...] [--full] [--allow-removals] [--json]
                                            run those syncs (default: all) once now, then exit; only new
-                                           and changed rows are sent, --full sends every row
+                                           and changed rows are sent, --full sends every row;
+                                           --allow-removals lets a listMode=mirror sync remove more than
+                                           its maxRemovalPercent this once
               preview SYNC_ID [--limit N] [--json]
                                            show the model's first N rows (default 10), the Klaviyo payload
                                            each becomes and its validation verdict; sends nothing
@@ -45,12 +52,14 @@ public record CommandLine(String command, List<String> arguments, boolean json, 
         boolean help = false;
         Integer limit = null;
         boolean full = false;
+        boolean allowRemovals = false;
         Long runId = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--json" -> json = true;
                 case "--full" -> full = true;
+                case "--allow-removals" -> allowRemovals = true;
                 case "--run" -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException("--run needs a run id, e.g. --run 42 (see history SYNC_ID)");
@@ -111,11 +120,14 @@ public record CommandLine(String command, List<String> arguments, boolean json, 
         if (full && !cmd.equals("run")) {
             throw new UsageException("--full goes with run only");
         }
+        if (allowRemovals && !cmd.equals("run")) {
+            throw new UsageException("--allow-removals goes with run only");
+        }
         if (runId != null && !cmd.equals("rejections") && !cmd.equals("replay")) {
             throw new UsageException("--run goes with rejections and replay only");
         }
         return new CommandLine(cmd, List.copyOf(positional), json, Optional.ofNullable(limit), help, full,
-                Optional.ofNullable(runId));
+                Optional.ofNullable(runId), allowRemovals);
     }
 
     private static long parseRunId(String s) {

@@ -36,14 +36,14 @@ final class HistoryCommand {
             return ExitCodes.OK;
         }
         out.printf("Runs of sync '%s' (newest first)%n", syncId);
-        out.printf("%8s  %-20s  %9s  %-9s %9s %9s %10s %9s %9s %9s %9s%n", "RUN", "STARTED (UTC)", "SECONDS", "STATUS",
-                "READ", "SENT", "WOULD SEND", "UNCHANGED", "INVALID", "REJECTED", "DEFERRED");
+        out.printf("%8s  %-20s  %9s  %-9s %9s %9s %10s %9s %9s %9s %9s %9s%n", "RUN", "STARTED (UTC)", "SECONDS",
+                "STATUS", "READ", "SENT", "WOULD SEND", "UNCHANGED", "INVALID", "REJECTED", "DEFERRED", "REMOVED");
         for (RunRecord r : runs) {
             String seconds = r.endedAt() == null ? "-"
                     : String.format("%.1f", (r.endedAt().toEpochMilli() - r.startedAt().toEpochMilli()) / 1000.0);
-            out.printf("%8d  %-20s  %9s  %-9s %9d %9d %10d %9d %9d %9d %9d%n", r.runId(),
+            out.printf("%8d  %-20s  %9s  %-9s %9d %9d %10d %9d %9d %9d %9d %9d%n", r.runId(),
                     r.startedAt().toString().replaceFirst("\\.\\d+Z$", "Z"), seconds, r.status(), r.read(), r.sent(),
-                    r.wouldSend(), r.unchanged(), r.invalid(), r.rejected(), r.deferred());
+                    r.wouldSend(), r.unchanged(), r.invalid(), r.rejected(), r.deferred(), r.removed());
             if (r.error() != null) {
                 out.println("          error: " + r.error());
             }
@@ -66,6 +66,7 @@ final class HistoryCommand {
         o.put("rejected", r.rejected());
         o.put("deferred", r.deferred());
         o.put("wouldSend", r.wouldSend());
+        o.put("removed", r.removed());
         o.put("error", r.error());
         return o;
     }

@@ -38,7 +38,8 @@ final class PreviewCommand {
         ProfilePayloadMapper mapper = new ProfilePayloadMapper(sync, json);
         ModelRowMapper rows = new ModelRowMapper(json);
         if (!asJson) {
-            out.printf("Preview of sync '%s' (first %d rows of its model; nothing is sent)%n%n", syncId, limit);
+            out.printf("Preview of sync '%s' (first %d rows of its model; nothing is sent)%n", syncId, limit);
+            out.printf("List mode: %s%n%n", CheckCommand.describeListMode(sync));
         }
         int n = 0;
         int invalid = 0;
@@ -80,6 +81,7 @@ final class PreviewCommand {
             o.set("payload", mapped.profile());
             ArrayNode lists = o.putArray("lists");
             mapped.lists().forEach(lists::add);
+            o.put("listMode", sync.listMode().key());
             o.put("valid", mapped.valid());
             if (!mapped.valid()) {
                 o.put("field", mapped.problem().field());

@@ -25,6 +25,17 @@ final class RunCommand {
 
     int execute(List<String> syncIds, boolean full, boolean asJson, PrintStream out, PrintStream err)
             throws Exception {
+        return execute(syncIds, options(full, false), asJson, out, err);
+    }
+
+    /** {@code --full} and {@code --allow-removals} as run options. */
+    static RunOptions options(boolean full, boolean allowRemovals) {
+        RunOptions options = full ? RunOptions.FULL : RunOptions.INCREMENTAL;
+        return allowRemovals ? options.allowingRemovals() : options;
+    }
+
+    int execute(List<String> syncIds, RunOptions options, boolean asJson, PrintStream out, PrintStream err)
+            throws Exception {
         List<String> ids = syncIds.isEmpty() ? new ArrayList<>(app.syncs().keySet()) : syncIds;
         for (String id : ids) {
             if (!app.syncs().containsKey(id)) {
@@ -35,7 +46,7 @@ final class RunCommand {
         boolean anyFailed = false;
         List<RunSummary> dryRuns = new ArrayList<>();
         for (String id : ids) {
-            RunSummary s = app.runNow(id, full ? RunOptions.FULL : RunOptions.INCREMENTAL);
+            RunSummary s = app.runNow(id, options);
             anyFailed |= s.failed();
             if (s.dryRun()) {
                 dryRuns.add(s);
@@ -60,9 +71,10 @@ final class RunCommand {
         if (asJson) {
             out.println(json.writeValueAsString(s));
         } else {
-            out.printf("%s: %s  read=%d %s unchanged=%d invalid=%d rejected=%d deferred=%d  (%d ms)%s%n",
+            out.printf("%s: %s  read=%d %s unchanged=%d invalid=%d rejected=%d deferred=%d%s  (%d ms)%s%n",
                     s.sync(), s.status(), s.read(), s.dryRun() ? "wouldSend=" + s.wouldSend() : "sent=" + s.sent(),
-                    s.unchanged(), s.invalid(), s.rejected(), s.deferred(), s.durationMs(),
+                    s.unchanged(), s.invalid(), s.rejected(), s.deferred(),
+                    s.removed() == 0 ? "" : "  removed=" + s.removed(), s.durationMs(),
                     s.error() == null ? "" : "\n  error: " + s.error());
         }
     }

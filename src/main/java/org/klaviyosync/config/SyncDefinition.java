@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param nulls            what a SQL NULL does: leave Klaviyo's value alone, or clear it
  * @param phoneRegion      ISO 3166 region (e.g. {@code US}) whose national phone formats are
  *                         normalised to E.164; null when only E.164 is accepted
+ * @param listMode         whether the sync only adds profiles to lists or mirrors its memberships
+ * @param maxRemovalPercent mirror only: the share of a list's managed memberships one run may remove
  */
 public record SyncDefinition(
         String syncId,
@@ -35,11 +37,31 @@ public record SyncDefinition(
         List<String> lists,
         boolean createLists,
         NullHandling nulls,
-        String phoneRegion) {
+        String phoneRegion,
+        ListMode listMode,
+        int maxRemovalPercent) {
+
+    /** The default {@code maxRemovalPercent}. */
+    public static final int DEFAULT_MAX_REMOVAL_PERCENT = 20;
 
     public SyncDefinition {
         lists = List.copyOf(lists);
         nulls = nulls == null ? NullHandling.SKIP : nulls;
+        listMode = listMode == null ? ListMode.ADD : listMode;
+    }
+
+    /** A sync that only adds to lists ({@code listMode=add}). */
+    public SyncDefinition(String syncId, Path sourceFile, String model, String modelSql, Optional<String> schedule,
+            Identifier identifier, String identifierColumn, PropertyMappings properties, String listColumn,
+            List<String> lists, boolean createLists, NullHandling nulls, String phoneRegion) {
+        this(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn, properties, listColumn,
+                lists, createLists, nulls, phoneRegion, ListMode.ADD, DEFAULT_MAX_REMOVAL_PERCENT);
+    }
+
+    /** A copy with another list mode and removal guard. */
+    public SyncDefinition withListMode(ListMode listMode, int maxRemovalPercent) {
+        return new SyncDefinition(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn,
+                properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent);
     }
 
     /** A sync with the defaults of the later parameters: {@code nulls=skip}, no {@code phoneRegion}. */
@@ -53,7 +75,7 @@ public record SyncDefinition(
     /** A copy with other null handling and phone region. */
     public SyncDefinition withValues(NullHandling nulls, String phoneRegion) {
         return new SyncDefinition(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn,
-                properties, listColumn, lists, createLists, nulls, phoneRegion);
+                properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent);
     }
 
     public Optional<String> listColumnOptional() {

@@ -18,7 +18,9 @@ public enum SyncParameter {
     LISTS("lists", false, null),
     CREATE_LISTS("createLists", false, "true"),
     NULLS("nulls", false, "skip"),
-    PHONE_REGION("phoneRegion", false, null);
+    PHONE_REGION("phoneRegion", false, null),
+    LIST_MODE("listMode", false, "add"),
+    MAX_REMOVAL_PERCENT("maxRemovalPercent", false, "20");
 
     /** The route template every sync file instantiates. */
     public static final String TEMPLATE_ID = "klaviyo-profile-sync";

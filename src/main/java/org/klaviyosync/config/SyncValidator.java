@@ -182,11 +182,36 @@ public final class SyncValidator {
             }
         }
 
+        ListMode listMode = ListMode.ADD;
+        String listModeText = trimmed(p.get(SyncParameter.LIST_MODE.key()));
+        if (listModeText != null) {
+            listMode = ListMode.named(listModeText).orElse(null);
+            if (listMode == null) {
+                problems.add(problem(file, SyncParameter.LIST_MODE, "'" + listModeText + "' is not add or mirror; use"
+                        + " add (the default: profiles are only added to lists) or mirror (the sync also removes the"
+                        + " memberships it added when a row no longer names the list)"));
+            }
+        }
+        int maxRemovalPercent = SyncDefinition.DEFAULT_MAX_REMOVAL_PERCENT;
+        String percentText = trimmed(p.get(SyncParameter.MAX_REMOVAL_PERCENT.key()));
+        if (percentText != null) {
+            try {
+                maxRemovalPercent = Integer.parseInt(percentText);
+            } catch (NumberFormatException e) {
+                maxRemovalPercent = -1;
+            }
+            if (maxRemovalPercent < 0 || maxRemovalPercent > 100) {
+                problems.add(problem(file, SyncParameter.MAX_REMOVAL_PERCENT, "'" + percentText + "' is not a"
+                        + " whole number from 0 to 100; give the largest share (in percent, default 20) of the"
+                        + " memberships the sync manages in a list that one run may remove"));
+            }
+        }
+
         if (!problems.isEmpty()) {
             return null;
         }
         return new SyncDefinition(syncId, file.file(), model, modelSql, schedule, identifier, identifierColumn,
-                properties, listColumn, lists, createLists, nulls, phoneRegion);
+                properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent);
     }
 
     private void checkField(SyncFileReader.SyncFile file, String field, String column, Identifier identifier,

@@ -2,6 +2,7 @@ package org.klaviyosync.klaviyo;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 
 /**
  * Every Klaviyo path and query this package sends. Query keys and values are percent-encoded
@@ -47,6 +48,28 @@ public final class KlaviyoPaths {
 
     public static String listProfileRelationships(String listId) {
         return list(listId) + "/relationships/profiles";
+    }
+
+    /** {@code /api/lists/{id}/relationships/profiles}: a list's memberships, removed with DELETE. */
+    public static String listMembershipRelationships(String listId) {
+        return list(listId) + "/relationships/profiles";
+    }
+
+    /**
+     * {@code GET /api/profiles?filter=any(<attribute>,["a","b"])&fields[profile]=<attribute>&page[size]=<n>}:
+     * the profiles whose {@code attribute} is one of {@code values}, with only that attribute.
+     */
+    public static String profilesWithAny(String attribute, Collection<String> values, int pageSize) {
+        StringBuilder filter = new StringBuilder("any(").append(attribute).append(",[");
+        boolean first = true;
+        for (String v : values) {
+            filter.append(first ? "" : ",").append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
+            first = false;
+        }
+        filter.append("])");
+        return PROFILES + query("filter", filter.toString(), "fields[profile]", attribute,
+                "page[size]", Integer.toString(pageSize));
     }
 
     public static String bulkImportJob(String jobId) {

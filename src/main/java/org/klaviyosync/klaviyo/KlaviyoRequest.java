@@ -18,4 +18,9 @@ public record KlaviyoRequest(String method, String pathAndQuery, RateLimitBucket
     public static KlaviyoRequest post(String pathAndQuery, RateLimitBucket bucket, byte[] body) {
         return new KlaviyoRequest("POST", pathAndQuery, bucket, body);
     }
+
+    /** A DELETE with a JSON:API body (removing relationships). */
+    public static KlaviyoRequest delete(String pathAndQuery, RateLimitBucket bucket, byte[] body) {
+        return new KlaviyoRequest("DELETE", pathAndQuery, bucket, body);
+    }
 }

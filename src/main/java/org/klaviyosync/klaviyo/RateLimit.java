@@ -11,6 +11,7 @@ public enum RateLimit {
     BULK_IMPORT("bulk-import", 10, 150, "bulk import job submissions"),
     BULK_JOB_READ("bulk-job-read", 10, 150, "polling a job, listing jobs, reading a job's import errors"),
     LIST_WRITE("list-write", 10, 150, "list creation and adding profiles to lists"),
+    LIST_REMOVE("list-remove", 10, 150, "removing profiles from lists (listMode=mirror)"),
     PROFILE_IMPORT("profile-import", 75, 750, "single profile imports, clearing a property a model sets to NULL"),
     READS("reads", 75, 750, "list reads and profile reads, counted together");
 

@@ -10,6 +10,7 @@ public enum RateLimitBucket {
     BULK_JOB_READ("bulk-job-read", RateLimit.BULK_JOB_READ),
     PROFILE_IMPORT("profile-import", RateLimit.PROFILE_IMPORT),
     LIST_WRITE("list-write", RateLimit.LIST_WRITE),
+    LIST_REMOVE("list-remove", RateLimit.LIST_REMOVE),
     LIST_READ("list-read", RateLimit.READS),
     PROFILE_READ("profile-read", RateLimit.READS);
 

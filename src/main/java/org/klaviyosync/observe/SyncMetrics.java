@@ -22,7 +22,8 @@ import org.klaviyosync.run.SyncRun;
  */
 public final class SyncMetrics {
 
-    static final String[] OUTCOMES = {"sent", "unchanged", "invalid", "rejected", "deferred", "would_send"};
+    /** Row outcomes, and {@code removed}: list memberships a mirror sync removed (not rows, not in {@code read}). */
+    static final String[] OUTCOMES = {"sent", "unchanged", "invalid", "rejected", "deferred", "would_send", "removed"};
 
     private final RunRegistry runs;
     private final MeterRegistry registry;
@@ -95,6 +96,7 @@ public final class SyncMetrics {
             t.outcomes.get("rejected").addAndGet(s.rejected());
             t.outcomes.get("deferred").addAndGet(s.deferred());
             t.outcomes.get("would_send").addAndGet(s.wouldSend());
+            t.outcomes.get("removed").addAndGet(s.removed());
             t.lastFoldedRunId = s.runId();
         }
         if (!s.failed()) {
@@ -114,6 +116,7 @@ public final class SyncMetrics {
             case "rejected" -> RunCounts::rejected;
             case "deferred" -> RunCounts::deferred;
             case "would_send" -> RunCounts::wouldSend;
+            case "removed" -> RunCounts::removed;
             default -> throw new IllegalArgumentException(outcome);
         };
     }

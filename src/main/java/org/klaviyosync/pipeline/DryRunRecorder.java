@@ -1,6 +1,7 @@
 package org.klaviyosync.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Writer;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.BulkImportJobs;
@@ -52,6 +54,28 @@ public final class DryRunRecorder implements Processor {
             write(run, batch, line);
         }
         run.partsWouldSend(batch.rowKeys());
+    }
+
+    /**
+     * Writes the removal a mirror sync would make from one list: the identifiers whose profiles
+     * leave it (their Klaviyo profile ids are looked up only when it runs for real).
+     */
+    public synchronized void recordRemovals(SyncRun run, String listId, List<String> identifierKeys)
+            throws IOException {
+        Files.createDirectories(directory);
+        ObjectNode line = json.createObjectNode();
+        line.put("sync", run.syncId());
+        line.put("list", listId);
+        line.put("memberships", identifierKeys.size());
+        line.put("endpoint", "DELETE /api/lists/" + listId + "/relationships/profiles");
+        line.put("identifier", run.sync().identifier().attribute());
+        ArrayNode remove = line.putArray("remove");
+        identifierKeys.forEach(remove::add);
+        try (Writer w = Files.newBufferedWriter(fileFor(run), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            w.write(json.writeValueAsString(line));
+            w.write('\n');
+        }
     }
 
     private void write(SyncRun run, ProfileBatch batch, ObjectNode line) throws IOException {

@@ -94,6 +94,9 @@ public final class ProfileRouter implements Processor {
                     + "': duplicate identifier: another row of this run has the same value");
             return List.of();
         }
+        if (run.memberships() != null) {
+            run.memberships().sending(key, listIds);
+        }
         run.nullClears().register(key, row.nullsToClear());
         if (listIds.isEmpty()) {
             return run.batcher().add(null, key, row.profileJson());

@@ -13,6 +13,7 @@ public final class RunCounts {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong deferred = new AtomicLong();
     private final AtomicLong wouldSend = new AtomicLong();
+    private final AtomicLong removed = new AtomicLong();
 
     void countRead(int rows) {
         read.addAndGet(rows);
@@ -59,6 +60,15 @@ public final class RunCounts {
         return wouldSend.get();
     }
 
+    /** List memberships removed (mirror mode); not rows, so outside {@link #reconciles()}. */
+    public long removed() {
+        return removed.get();
+    }
+
+    void countRemoved(int memberships) {
+        removed.addAndGet(memberships);
+    }
+
     public long settled() {
         return sent() + wouldSend() + unchanged() + invalid() + rejected() + deferred();
     }
@@ -70,6 +80,7 @@ public final class RunCounts {
     @Override
     public String toString() {
         return "read=" + read() + " sent=" + sent() + " unchanged=" + unchanged() + " invalid=" + invalid()
-                + " rejected=" + rejected() + " deferred=" + deferred() + (wouldSend() == 0 ? "" : " wouldSend=" + wouldSend());
+                + " rejected=" + rejected() + " deferred=" + deferred() + (wouldSend() == 0 ? "" : " wouldSend=" + wouldSend())
+                + (removed() == 0 ? "" : " removed=" + removed());
     }
 }

@@ -13,8 +13,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.klaviyosync.config.ListMode;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.state.FingerprintStore;
+import org.klaviyosync.state.ListMembershipStore;
 import org.klaviyosync.state.RunRecord;
 import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
@@ -45,6 +47,7 @@ public final class RunRegistry {
     private volatile ScheduledExecutorService lockWatch;
     private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
     private final FingerprintStore fingerprints;
+    private volatile ListMembershipStore memberships;
 
     public RunRegistry(Map<String, SyncDefinition> syncs, StateStore store, boolean dryRun,
             Function<SyncDefinition, ListTargets> listTargets, int batchProfiles, long batchBytes,
@@ -67,6 +70,11 @@ public final class RunRegistry {
         this.batchProfiles = batchProfiles;
         this.batchBytes = batchBytes;
         this.dryRunFile = dryRunFile;
+    }
+
+    /** Lets {@code listMode=mirror} syncs record the memberships they manage in {@code store}. */
+    public void manageMemberships(ListMembershipStore store) {
+        this.memberships = store;
     }
 
     public Optional<SyncDefinition> sync(String syncId) {
@@ -209,6 +217,15 @@ public final class RunRegistry {
                 }
                 SyncRun run = new SyncRun(sync, runId, started, dryRun, new ProfileBatcher(batchProfiles, batchBytes),
                         dryRun ? ListTargets.unresolved() : listTargets.apply(sync), changes, options);
+                if (memberships != null && sync.listMode() == ListMode.MIRROR) {
+                    try {
+                        run.manage(new MembershipLedger(memberships.managed(syncId)));
+                    } catch (SQLException | RuntimeException e) {
+                        store.closeRun(new RunRecord(runId, syncId, started, Instant.now(), RunSummary.FAILED, dryRun,
+                                0, 0, 0, 0, 0, 0, "the list memberships it manages could not be read: " + e.getMessage()));
+                        throw e;
+                    }
+                }
                 active.put(syncId, run);
                 if (lock != null) {
                     held.put(syncId, lock);
@@ -260,6 +277,10 @@ public final class RunRegistry {
 
     /** Writes the fingerprints of the rows Klaviyo has answered for since the last call. */
     public void commitFingerprints(SyncRun run) throws SQLException {
+        // memberships first: a row whose fingerprint is stored is not sent again to prove them
+        if (memberships != null && run.memberships() != null) {
+            memberships.record(run.syncId(), run.runId(), run.memberships().drainAcknowledged());
+        }
         if (fingerprints != null) {
             fingerprints.apply(run.syncId(), run.runId(), run.drainFingerprints());
         }
@@ -344,11 +365,12 @@ public final class RunRegistry {
             Instant ended = Instant.now();
             storeResults(run);
             store.closeRun(new RunRecord(run.runId(), run.syncId(), run.startedAt(), ended, status, run.dryRun(),
-                    c.read(), c.sent(), c.unchanged(), c.invalid(), c.rejected(), c.deferred(), error, c.wouldSend()));
+                    c.read(), c.sent(), c.unchanged(), c.invalid(), c.rejected(), c.deferred(), error, c.wouldSend(),
+                    c.removed()));
             long ms = Duration.between(run.startedAt(), ended).toMillis();
             RunSummary summary = new RunSummary(run.syncId(), run.runId(), status, run.dryRun(), c.read(), c.sent(),
                     c.unchanged(), c.invalid(), c.rejected(), c.deferred(), ms, error,
-                    run.dryRun() ? dryRunFile.apply(run) : null, c.wouldSend());
+                    run.dryRun() ? dryRunFile.apply(run) : null, c.wouldSend(), c.removed());
             LOG.info("Sync '{}' run {} {} in {} ms: {}{}", run.syncId(), run.runId(), status, ms, c,
                     error == null ? "" : " error: " + error);
             for (Consumer<RunSummary> l : listeners) {

@@ -45,6 +45,7 @@ public final class SyncRun {
     private int batchesOutstanding;
     private volatile long failedAtNanos;
     private long lastLookNanos;
+    private volatile MembershipLedger memberships;
 
     /** A bulk job Klaviyo accepted whose outcome is not known yet. */
     public record PendingJob(String jobId, String list, List<String> rowKeys) {
@@ -116,6 +117,20 @@ public final class SyncRun {
         return options;
     }
 
+    /** The memberships a {@code listMode=mirror} sync manages; null when it only adds to lists. */
+    public MembershipLedger memberships() {
+        return memberships;
+    }
+
+    void manage(MembershipLedger ledger) {
+        this.memberships = ledger;
+    }
+
+    /** Klaviyo acknowledged the removal of this many list memberships. */
+    public void membershipsRemoved(int count) {
+        counts.countRemoved(count);
+    }
+
     public void rowsRead(int rows) {
         counts.countRead(rows);
     }
@@ -129,6 +144,10 @@ public final class SyncRun {
     public void settle(String identifierValue, RowOutcome outcome, String field, String code, String reason,
             String detail) {
         counts.count(outcome);
+        MembershipLedger ledger = memberships;
+        if (ledger != null) {
+            ledger.ended(identifierValue, outcome);
+        }
         if (outcome != RowOutcome.SENT && outcome != RowOutcome.UNCHANGED && outcome != RowOutcome.WOULD_SEND) {
             synchronized (unstoredResults) {
                 unstoredResults.add(new RowResult(identifierValue, outcome, field, code, reason, detail));

@@ -87,6 +87,9 @@ public final class StateStore {
         s.execute("create index if not exists row_results_run on klaviyo_sync.row_results (run_id)");
         s.execute("create index if not exists row_results_sync on klaviyo_sync.row_results (sync_id, outcome)");
         FingerprintStore.migrate(s);
+        ListMembershipStore.migrate(s);
+        // memberships a mirror sync removed (databases from before it have 0 for every run)
+        s.execute("alter table klaviyo_sync.runs add column if not exists removed bigint not null default 0");
     }
 
     public long openRun(String syncId, Instant startedAt, boolean dryRun) throws SQLException {
@@ -157,7 +160,7 @@ public final class StateStore {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("update klaviyo_sync.runs set ended_at = ?, status = ?,"
                         + " read = ?, sent = ?, unchanged = ?, invalid = ?, rejected = ?, deferred = ?, error = ?,"
-                        + " would_send = ? where run_id = ?")) {
+                        + " would_send = ?, removed = ? where run_id = ?")) {
             ps.setTimestamp(1, Timestamp.from(run.endedAt()));
             ps.setString(2, run.status());
             ps.setLong(3, run.read());
@@ -168,13 +171,14 @@ public final class StateStore {
             ps.setLong(8, run.deferred());
             ps.setString(9, run.error());
             ps.setLong(10, run.wouldSend());
-            ps.setLong(11, run.runId());
+            ps.setLong(11, run.removed());
+            ps.setLong(12, run.runId());
             ps.executeUpdate();
         }
     }
 
     private static final String RUN_COLUMNS = "select run_id, sync_id, started_at, ended_at, status, dry_run,"
-            + " read, sent, unchanged, invalid, rejected, deferred, error, would_send from klaviyo_sync.runs";
+            + " read, sent, unchanged, invalid, rejected, deferred, error, would_send, removed from klaviyo_sync.runs";
 
     public List<RunRecord> recentRuns(String syncId, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
@@ -193,7 +197,7 @@ public final class StateStore {
                 out.add(new RunRecord(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
                         ended == null ? null : ended.toInstant(), rs.getString(5), rs.getBoolean(6), rs.getLong(7),
                         rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
-                        rs.getString(13), rs.getLong(14)));
+                        rs.getString(13), rs.getLong(14), rs.getLong(15)));
             }
         }
         return out;

@@ -62,7 +62,7 @@ class CliUsageTest {
 
     @Test
     void theUsageNamesEveryCommandAndFlag() {
-        for (String s : new String[] {"run [SYNC_ID...] [--full] [--json]", "preview SYNC_ID [--limit N] [--json]",
+        for (String s : new String[] {"run [SYNC_ID...] [--full] [--allow-removals] [--json]", "preview SYNC_ID [--limit N] [--json]",
             "check", "history SYNC_ID [--limit N] [--json]", "rejections SYNC_ID [--run ID] [--json]",
             "replay SYNC_ID [--run ID] [--json]", "Exit codes: 0 success, 1 a run or a check failed, 2 configuration"}) {
             assertTrue(CommandLine.USAGE.contains(s), s);

@@ -44,8 +44,10 @@ class CommandLineTest {
         assertEquals(List.of("a", "b"), some.arguments());
         assertTrue(some.json());
         assertTrue(some.full());
+        assertFalse(some.allowRemovals());
         assertEquals(Optional.empty(), some.limit());
         assertEquals(Optional.empty(), some.runId());
+        assertTrue(parse("run", "--allow-removals", "a").allowRemovals());
     }
 
     @Test
@@ -123,6 +125,7 @@ class CommandLineTest {
         "replay s --limit 5|--limit goes with preview and history only",
         "preview s --full|--full goes with run only",
         "replay s --full|--full goes with run only",
+        "replay s --allow-removals|--allow-removals goes with run only",
         "rejections s --run|--run needs a run id, e.g. --run 42 (see history SYNC_ID)",
         "rejections s --run 0|--run must be a run id (a positive number), not 0",
         "replay s --run=abc|--run must be a run id (a positive number), not 'abc'",

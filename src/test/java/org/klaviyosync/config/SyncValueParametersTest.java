@@ -57,6 +57,23 @@ class SyncValueParametersTest {
     }
 
     @Test
+    void listModeAndTheRemovalGuardAreReadAndCheckedWithHowToFixThem() {
+        SyncDefinition plain = validate().syncs().get(0);
+        assertEquals(ListMode.ADD, plain.listMode());
+        assertEquals(20, plain.maxRemovalPercent());
+        SyncDefinition mirror = validate("listMode", "Mirror", "maxRemovalPercent", "50").syncs().get(0);
+        assertEquals(ListMode.MIRROR, mirror.listMode());
+        assertEquals(50, mirror.maxRemovalPercent());
+
+        List<String> problems = validate("listMode", "sync", "maxRemovalPercent", "120").problems();
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("parameter 'listMode' 'sync' is not add or mirror"), problems.get(0));
+        assertTrue(problems.get(1).contains("parameter 'maxRemovalPercent' '120' is not a whole number from 0 to 100"),
+                problems.get(1));
+        assertTrue(validate("maxRemovalPercent", "ten").problems().get(0).contains("'ten' is not a whole number"));
+    }
+
+    @Test
     void mappingTheIdentifierToItsOwnColumnIsRedundantButAnotherColumnIsRefused() {
         SyncValidator.Result redundant = validate("identifierColumn", "cust_id",
                 "properties", "external_id=cust_id,first_name=first_name");

@@ -38,7 +38,7 @@ final class BenchPeople {
      * and CPU.
      */
     static void liftServiceLimits(CliHarness cli) {
-        for (String bucket : List.of("BULK_IMPORT", "BULK_JOB_READ", "LIST_WRITE", "PROFILE_IMPORT", "READS")) {
+        for (String bucket : List.of("BULK_IMPORT", "BULK_JOB_READ", "LIST_WRITE", "LIST_REMOVE", "PROFILE_IMPORT", "READS")) {
             cli.env("KLAVIYO_LIMITS_" + bucket + "_PER_SECOND", "1000")
                     .env("KLAVIYO_LIMITS_" + bucket + "_PER_MINUTE", "6000");
         }

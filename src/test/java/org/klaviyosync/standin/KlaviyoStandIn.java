@@ -319,6 +319,21 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
     }
 
+    /** Adds a profile to a list directly, as a signup form or a person in Klaviyo's app does. */
+    public void addToList(String listId, String profileId) {
+        synchronized (lock) {
+            lists.addMember(listId, profileId);
+        }
+    }
+
+    /** Deletes a profile, as an operator does in Klaviyo's app; its id then answers 404. */
+    public void deleteProfile(String profileId) {
+        synchronized (lock) {
+            profiles.delete(profileId);
+            lists.all().forEach(l -> l.members.remove(profileId));
+        }
+    }
+
     /** Profile ids in the list, in the order they joined; empty for an unknown list. */
     public Set<String> listMembers(String listId) {
         synchronized (lock) {
@@ -406,6 +421,8 @@ public final class KlaviyoStandIn implements AutoCloseable {
                 listsResource::getList, true, false));
         route("POST", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_WRITE, PROFILES_WRITE),
                 RateLimiter.LIST_WRITE, Set.of(), BULK_IMPORT_MAX_BYTES, listsResource::addProfiles);
+        route("DELETE", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_WRITE, PROFILES_WRITE),
+                RateLimiter.LIST_REMOVE, Set.of(), BULK_IMPORT_MAX_BYTES, listsResource::removeProfiles);
         route("GET", "/api/lists/([^/]+)/relationships/profiles", Set.of(LISTS_READ, PROFILES_READ),
                 RateLimiter.LIST_READ, union(paging, Set.of("filter", "sort")), 0, listsResource::memberIds);
         route("GET", "/api/lists/([^/]+)/profiles", Set.of(LISTS_READ, PROFILES_READ), RateLimiter.LIST_READ,

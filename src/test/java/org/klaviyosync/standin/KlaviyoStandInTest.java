@@ -709,6 +709,42 @@ class KlaviyoStandInTest {
     }
 
     @Test
+    void removingProfilesFromAListTakesOnlyTheMembershipAsStrictlyAsAdding() throws Exception {
+        String id = standIn.createList("Audience");
+        String other = standIn.createList("Other");
+        send(api("POST", "/api/profile-import", profileBody("r@example.com", null, null).toString()));
+        String profileId = standIn.profileByEmail("r@example.com").orElseThrow().id();
+        standIn.addToList(id, profileId);
+        standIn.addToList(other, profileId);
+        String path = "/api/lists/" + id + "/relationships/profiles";
+        String body = "{\"data\":[{\"type\":\"profile\",\"id\":\"" + profileId + "\"}]}";
+
+        assertError(send(request("DELETE", path).header("revision", REVISION)
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(body))), 401, "not_authenticated");
+        standIn.addKey("pk_lists_only", Set.of("lists:read", "lists:write"));
+        assertError(send(api("DELETE", path, body, "pk_lists_only")), 403, "permission_denied");
+        assertError(send(api("DELETE", path, "{\"data\":[{\"type\":\"list\",\"id\":\"" + profileId + "\"}]}")),
+                400, "invalid");
+        assertError(send(api("DELETE", path, "{\"data\":[]}")), 400, "invalid");
+        ArrayNode many = JSON.createArrayNode();
+        for (int i = 0; i < 1001; i++) {
+            many.addObject().put("type", "profile").put("id", profileId);
+        }
+        assertError(send(api("DELETE", path, JSON.createObjectNode().set("data", many).toString())), 400, "invalid");
+        assertEquals(Set.of(profileId), standIn.listMembers(id), "a refused call removes nobody");
+
+        HttpResponse<String> removed = send(api("DELETE", path, body));
+        assertEquals(204, removed.statusCode(), removed.body());
+        assertEquals("", removed.body());
+        assertEquals(Set.of(), standIn.listMembers(id));
+        assertEquals(Set.of(profileId), standIn.listMembers(other), "other lists keep the profile");
+        assertTrue(standIn.profileById(profileId).isPresent(), "the profile itself stays");
+        assertEquals(204, send(api("DELETE", path, body)).statusCode(), "removing again is harmless");
+        assertEquals(2, standIn.requests().stream().filter(r -> r.method().equals("DELETE")
+                && r.responseStatus() == 204).count());
+    }
+
+    @Test
     void profilesCanBeLookedUpByIdentifier() throws Exception {
         send(api("POST", "/api/profile-import", profileBody("look@example.com", null, "ext-look").toString()));
         JsonNode byExternal = JSON.readTree(send(api("GET", "/api/profiles?filter=" + enc("equals(external_id,\"ext-look\")"), null)).body());
@@ -716,6 +752,12 @@ class KlaviyoStandInTest {
         JsonNode byEmails = JSON.readTree(send(api("GET", "/api/profiles?filter="
                 + enc("any(email,[\"look@example.com\",\"other@example.com\"])"), null)).body());
         assertEquals(1, byEmails.get("data").size());
+        JsonNode byExternalIds = JSON.readTree(send(api("GET", "/api/profiles?filter="
+                + enc("any(external_id,[\"ext-look\",\"ext-none\"])") + "&page%5Bsize%5D=100", null)).body());
+        assertEquals("ext-look", byExternalIds.at("/data/0/attributes/external_id").asText());
+        assertEquals(1, byExternalIds.get("data").size());
+        assertError(send(api("GET", "/api/profiles?filter=" + enc("any(first_name,[\"Lou\"])"), null)), 400, "invalid");
+        assertError(send(api("GET", "/api/profiles?filter=" + enc("any(external_id,[ext-look])"), null)), 400, "invalid");
         assertError(send(api("GET", "/api/profiles?page%5Bsize%5D=101", null)), 400, "invalid");
     }
 

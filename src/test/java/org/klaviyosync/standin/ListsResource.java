@@ -100,6 +100,21 @@ final class ListsResource {
     /** All-or-nothing: any unknown profile id answers 404 (one error per unknown id) and adds nobody. */
     ApiResponse addProfiles(ApiRequest req) {
         StandInLists.ListRecord l = existing(req.pathParam(0));
+        profileIds(req).forEach(id -> lists.addMember(l.id, id));
+        return ApiResponse.noContent();
+    }
+
+    /**
+     * The same body and checks as adding; removes only the membership (the profile, its consent and
+     * its other lists stay). A profile that is not in the list is left out of it (204).
+     */
+    ApiResponse removeProfiles(ApiRequest req) {
+        StandInLists.ListRecord l = existing(req.pathParam(0));
+        profileIds(req).forEach(id -> lists.removeMember(l.id, id));
+        return ApiResponse.noContent();
+    }
+
+    private Set<String> profileIds(ApiRequest req) {
         JsonNode data = Bodies.data(req);
         if (!data.isArray()) {
             throw JsonApiErrors.invalid("/data", "'data' must be an array of profile resource identifiers.");
@@ -131,8 +146,7 @@ final class ListsResource {
         if (!missing.isEmpty()) {
             throw new StandInException(404, missing);
         }
-        ids.forEach(id -> lists.addMember(l.id, id));
-        return ApiResponse.noContent();
+        return ids;
     }
 
     ApiResponse memberIds(ApiRequest req) {

@@ -18,6 +18,8 @@ public final class RateLimiter {
     public static final String PROFILE_IMPORT = "profile-import";
     /** {@code POST /api/lists} and {@code POST /api/lists/{id}/relationships/profiles}: 10/s, 150/m. */
     public static final String LIST_WRITE = "list-write";
+    /** {@code DELETE /api/lists/{id}/relationships/profiles}: 10/s, 150/m. */
+    public static final String LIST_REMOVE = "list-remove";
     /** {@code GET /api/lists}, {@code GET /api/lists/{id}} and list membership reads: 75/s, 750/m. */
     public static final String LIST_READ = "list-read";
     /** {@code GET /api/lists/{id}?additional-fields[list]=profile_count}: 1/s, 15/m. */
@@ -71,6 +73,7 @@ public final class RateLimiter {
         buckets.put(BULK_IMPORT_READ, new Bucket(10, 150));
         buckets.put(PROFILE_IMPORT, new Bucket(75, 750));
         buckets.put(LIST_WRITE, new Bucket(10, 150));
+        buckets.put(LIST_REMOVE, new Bucket(10, 150));
         buckets.put(LIST_READ, new Bucket(75, 750));
         buckets.put(LIST_PROFILE_COUNT, new Bucket(1, 15));
         buckets.put(PROFILE_READ, new Bucket(75, 750));

@@ -110,6 +110,13 @@ final class StandInLists {
         }
     }
 
+    void removeMember(String listId, String profileId) {
+        ListRecord list = byId.get(listId);
+        if (list != null && list.members.remove(profileId)) {
+            list.updated = Instant.now();
+        }
+    }
+
     Set<String> listsOf(String profileId) {
         Set<String> out = new TreeSet<>();
         for (ListRecord l : byId.values()) {

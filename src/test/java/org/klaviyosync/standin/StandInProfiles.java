@@ -82,6 +82,16 @@ final class StandInProfiles {
         return byId.values();
     }
 
+    /** Forgets a profile and its identifiers. */
+    void delete(String id) {
+        Profile p = byId.remove(id);
+        if (p != null) {
+            byEmail.values().remove(p);
+            byPhone.values().remove(p);
+            byExternalId.values().remove(p);
+        }
+    }
+
     Profile byId(String id) {
         return byId.get(id);
     }

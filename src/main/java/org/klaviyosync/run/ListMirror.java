@@ -1,0 +1,167 @@
+package org.klaviyosync.run;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.klaviyosync.config.Identifier;
+import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.klaviyo.ListMembershipRemovals;
+import org.klaviyosync.klaviyo.ProfileIdLookup;
+import org.klaviyosync.state.ListMembershipStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of a {@code listMode=mirror} run that read the whole model: removes the memberships the
+ * sync manages and the model no longer names, behind the removal guard. Profile ids are looked up
+ * {@value ProfileIdLookup#PER_CALL} at a time and removed up to
+ * {@value ListMembershipRemovals#MAX_PER_CALL} per call; each removal Klaviyo acknowledged is
+ * forgotten at once, so a run that stops midway leaves exactly the rest owed to the next run. A
+ * profile Klaviyo no longer has leaves no membership to remove: it is forgotten too.
+ */
+public final class ListMirror {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListMirror.class);
+
+    /** Where a dry run writes the removals it would make. */
+    @FunctionalInterface
+    public interface DryRunRemovals {
+        void write(SyncRun run, String listId, List<String> identifierKeys) throws IOException;
+    }
+
+    private final ListMembershipStore store;
+    private final ProfileIdLookup lookup;
+    private final ListMembershipRemovals removals;
+    private final DryRunRemovals dryRun;
+
+    /** {@code lookup} and {@code removals} are null in a dry run (no key). */
+    public ListMirror(ListMembershipStore store, ProfileIdLookup lookup, ListMembershipRemovals removals,
+            DryRunRemovals dryRun) {
+        this.store = store;
+        this.lookup = lookup;
+        this.removals = removals;
+        this.dryRun = dryRun;
+    }
+
+    /** Removes what the model no longer names, unless the run failed, was stopped, or trips the guard. */
+    public void removeWhatLeft(SyncRun run) throws Exception {
+        MembershipLedger ledger = run.memberships();
+        if (ledger == null || run.failed() || run.stopping()) {
+            return; // a model that failed, or a run cut short, does not say who left
+        }
+        Map<String, List<String>> owed = ledger.noLongerNamed();
+        if (owed.isEmpty()) {
+            return;
+        }
+        SyncDefinition sync = run.sync();
+        String tripped = guard(sync, owed, ledger.managedPerList(), run.options().allowRemovals());
+        if (tripped != null) {
+            LOG.error("Sync '{}' run {}: {}", sync.syncId(), run.runId(), tripped);
+            run.fail(tripped);
+            return;
+        }
+        if (run.dryRun()) {
+            for (Map.Entry<String, List<String>> e : owed.entrySet()) {
+                dryRun.write(run, e.getKey(), e.getValue());
+            }
+            return;
+        }
+        for (Map.Entry<String, List<String>> e : owed.entrySet()) {
+            if (!removeFromList(run, e.getKey(), e.getValue())) {
+                return;
+            }
+        }
+    }
+
+    /** The guard's message when a list would lose more than maxRemovalPercent of its managed memberships. */
+    static String guard(SyncDefinition sync, Map<String, List<String>> owed, Map<String, Integer> managed,
+            boolean allowed) {
+        if (allowed) {
+            return null;
+        }
+        List<String> over = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : owed.entrySet()) {
+            int base = managed.getOrDefault(e.getKey(), 0);
+            int leaving = e.getValue().size();
+            if ((long) leaving * 100 > (long) sync.maxRemovalPercent() * base) {
+                over.add("list " + e.getKey() + ": " + leaving + " of the " + base + " memberships the sync manages ("
+                        + Math.round(leaving * 100.0 / Math.max(1, base)) + "%)");
+            }
+        }
+        if (over.isEmpty()) {
+            return null;
+        }
+        return "sync '" + sync.syncId() + "': removal guard: this run would remove more than maxRemovalPercent="
+                + sync.maxRemovalPercent() + "% of a list's managed memberships (" + String.join("; ", over)
+                + "); nothing was removed. If the model is right, `run --allow-removals " + sync.syncId()
+                + "` goes ahead once, or raise maxRemovalPercent";
+    }
+
+    private boolean removeFromList(SyncRun run, String listId, List<String> keys) throws Exception {
+        Identifier identifier = run.sync().identifier();
+        int gone = 0;
+        for (int from = 0; from < keys.size(); from += ListMembershipRemovals.MAX_PER_CALL) {
+            if (run.stopping()) {
+                return false; // the rest stays owed
+            }
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + ListMembershipRemovals.MAX_PER_CALL));
+            // a row key is the identifier as Klaviyo spells it (an email lower-cased, a phone in E.164)
+            Map<String, String> keyOfValue = new LinkedHashMap<>();
+            for (String key : chunk) {
+                keyOfValue.put(key, key);
+            }
+            Map<String, String> ids;
+            try {
+                ids = lookup.profileIds(identifier.attribute(), new ArrayList<>(keyOfValue.keySet()));
+            } catch (RuntimeException e) {
+                return failed(run, listId, keys.size() - from, "looking up their profiles failed: " + e.getMessage());
+            }
+            List<String> missing = new ArrayList<>();
+            List<String> found = new ArrayList<>();
+            LinkedHashSet<String> profileIds = new LinkedHashSet<>();
+            keyOfValue.forEach((value, key) -> {
+                String id = ids.get(value);
+                if (id == null) {
+                    missing.add(key);
+                } else {
+                    found.add(key);
+                    profileIds.add(id);
+                }
+            });
+            store.forget(run.syncId(), listId, missing);
+            gone += missing.size();
+            if (profileIds.isEmpty()) {
+                continue;
+            }
+            ListMembershipRemovals.Answer answer;
+            try {
+                answer = removals.remove(listId, new ArrayList<>(profileIds));
+            } catch (RuntimeException e) {
+                return failed(run, listId, keys.size() - from - missing.size(), e.getMessage());
+            }
+            if (!answer.acknowledged()) {
+                return failed(run, listId, keys.size() - from - missing.size(), answer.error());
+            }
+            store.forget(run.syncId(), listId, found);
+            run.membershipsRemoved(found.size());
+        }
+        if (gone > 0) {
+            LOG.warn("Sync '{}' run {}: Klaviyo no longer has {} profile(s) whose membership in list {} the sync"
+                    + " managed; those memberships are forgotten", run.syncId(), run.runId(), gone, listId);
+        }
+        LOG.info("Sync '{}' run {}: {} membership(s) removed from list {}", run.syncId(), run.runId(),
+                keys.size() - gone, listId);
+        return true;
+    }
+
+    private static boolean failed(SyncRun run, String listId, int owed, String why) {
+        String reason = "sync '" + run.syncId() + "': removing memberships from list " + listId + " failed (" + why
+                + "); the " + owed + " still owed are removed by the next run";
+        LOG.error("Sync '{}' run {}: {}", run.syncId(), run.runId(), reason);
+        run.fail(reason);
+        return false;
+    }
+}
