@@ -58,7 +58,7 @@ import org.klaviyosync.pipeline.ProfilePayloadProcessor;
 import org.klaviyosync.pipeline.MappingWorkers;
 import org.klaviyosync.pipeline.FingerprintCommits;
 import org.klaviyosync.pipeline.BatchDeliveries;
-import org.klaviyosync.pipeline.ProfileRouter;
+import org.klaviyosync.pipeline.ProfileRowSorter;
 import org.klaviyosync.pipeline.RunFailer;
 import org.klaviyosync.pipeline.RunFinisher;
 import org.klaviyosync.pipeline.RunStarter;
@@ -257,7 +257,7 @@ public final class SyncApplication implements AutoCloseable {
                 Runtime.getRuntime().availableProcessors()));
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json, mappingWorkers));
         FingerprintCommits commits = new FingerprintCommits(runs, settings.getInt("state.fingerprint-batch-size", 10_000));
-        main.bind("profileRouter", new ProfileRouter(runs));
+        main.bind("profileRowSorter", new ProfileRowSorter(runs));
         main.bind("batchFlusher", new BatchFlusher());
         main.bind("modelRows", new ModelRows(settings.getInt("pipeline.chunk-rows", 1000)));
         main.bind("runFailer", new RunFailer());
