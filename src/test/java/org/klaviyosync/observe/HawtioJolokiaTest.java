@@ -268,6 +268,9 @@ class HawtioJolokiaTest {
             }
             if (!e.getTagName().equals("from")) {
                 steps++;
+                // Hawtio labels a box with the step's id: ids stay short enough to read in the diagram
+                assertTrue(e.getAttribute("id").length() < 20, "step id " + e.getAttribute("id") + " is 20 characters"
+                        + " or more");
                 if (e.getAttribute("description").isBlank()) {
                     undescribed.add(e.getTagName() + " " + e.getAttribute("id"));
                 }
