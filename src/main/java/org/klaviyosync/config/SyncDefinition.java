@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param nulls            what a SQL NULL does: leave Klaviyo's value alone, or clear it
  * @param phoneRegion      ISO 3166 region (e.g. {@code US}) whose national phone formats are
  *                         normalised to E.164; null when only E.164 is accepted
+ * @param kind             the kind of sync (its route template)
+ * @param event            an event sync's event columns; null for other kinds
  */
 public record SyncDefinition(
         String syncId,
@@ -35,11 +37,22 @@ public record SyncDefinition(
         List<String> lists,
         boolean createLists,
         NullHandling nulls,
-        String phoneRegion) {
+        String phoneRegion,
+        SyncKind kind,
+        EventFields event) {
 
     public SyncDefinition {
         lists = List.copyOf(lists);
         nulls = nulls == null ? NullHandling.SKIP : nulls;
+        kind = kind == null ? SyncKinds.PROFILE : kind;
+    }
+
+    /** A profile sync. */
+    public SyncDefinition(String syncId, Path sourceFile, String model, String modelSql, Optional<String> schedule,
+            Identifier identifier, String identifierColumn, PropertyMappings properties, String listColumn,
+            List<String> lists, boolean createLists, NullHandling nulls, String phoneRegion) {
+        this(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn, properties, listColumn,
+                lists, createLists, nulls, phoneRegion, SyncKinds.PROFILE, null);
     }
 
     /** A sync with the defaults of the later parameters: {@code nulls=skip}, no {@code phoneRegion}. */
@@ -53,7 +66,12 @@ public record SyncDefinition(
     /** A copy with other null handling and phone region. */
     public SyncDefinition withValues(NullHandling nulls, String phoneRegion) {
         return new SyncDefinition(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn,
-                properties, listColumn, lists, createLists, nulls, phoneRegion);
+                properties, listColumn, lists, createLists, nulls, phoneRegion, kind, event);
+    }
+
+    /** The column whose value keys a row in the run and the fingerprint store: the event id or the identifier. */
+    public String rowKeyColumn() {
+        return event != null ? event.eventIdColumn() : identifierColumn;
     }
 
     public Optional<String> listColumnOptional() {
