@@ -59,6 +59,12 @@ import org.klaviyosync.pipeline.MappingWorkers;
 import org.klaviyosync.pipeline.FingerprintCommits;
 import org.klaviyosync.pipeline.BatchDeliveries;
 import org.klaviyosync.pipeline.ProfileRowSorter;
+import org.klaviyosync.pipeline.EventDryRunRecorder;
+import org.klaviyosync.pipeline.EventJobSubmitter;
+import org.klaviyosync.pipeline.EventPayloadProcessor;
+import org.klaviyosync.pipeline.EventRowSorter;
+import org.klaviyosync.klaviyo.EventBulkCreateJobs;
+import org.klaviyosync.state.SentEvents;
 import org.klaviyosync.pipeline.RunFailer;
 import org.klaviyosync.pipeline.RunFinisher;
 import org.klaviyosync.pipeline.RunStarter;
@@ -74,6 +80,7 @@ import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
 import org.klaviyosync.warehouse.ConnectionFailure;
 import org.klaviyosync.warehouse.DemoCustomers;
+import org.klaviyosync.warehouse.DemoOrders;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 import org.klaviyosync.warehouse.EmbeddedWarehouse;
 import org.klaviyosync.warehouse.ModelColumns;
@@ -166,7 +173,8 @@ public final class SyncApplication implements AutoCloseable {
         }
         embedded = EmbeddedWarehouse.start(root.resolve(settings.get("embedded.data-dir", "data/embedded-postgres")));
         connections = WarehouseConnections.open(settings, embedded.jdbcUrl(), embedded.user(), Optional.empty());
-        DemoCustomers.ensure(connections.state(), settings.getInt("embedded.demo-rows", DemoCustomers.DEFAULT_ROWS));
+        int customers = DemoCustomers.ensure(connections.state(), settings.getInt("embedded.demo-rows", DemoCustomers.DEFAULT_ROWS));
+        DemoOrders.ensure(connections.state(), customers);
     }
 
     private void checkModelColumns() {
@@ -259,6 +267,9 @@ public final class SyncApplication implements AutoCloseable {
         FingerprintCommits commits = new FingerprintCommits(runs, settings.getInt("state.fingerprint-batch-size", 10_000));
         main.bind("profileRowSorter", new ProfileRowSorter(runs));
         main.bind("batchFlusher", new BatchFlusher());
+        main.bind("eventPayloadProcessor", new EventPayloadProcessor(json, mappingWorkers));
+        main.bind("eventRowSorter", new EventRowSorter(runs, new SentEvents(connections.state())));
+        main.bind("eventDryRunRecorder", new EventDryRunRecorder(json, dryRunRecorder));
         main.bind("modelRows", new ModelRows(settings.getInt("pipeline.chunk-rows", 1000)));
         main.bind("runFailer", new RunFailer());
         BatchDeliveries deliveries = new BatchDeliveries(shutdownGrace().multipliedBy(2).dividedBy(5));
@@ -288,6 +299,7 @@ public final class SyncApplication implements AutoCloseable {
                 settings.getInt("klaviyo.submit-threads", 4));
         this.settler = settler;
         main.bind("bulkJobSettler", settler);
+        main.bind("eventJobSubmitter", new EventJobSubmitter(klaviyo == null ? null : new EventBulkCreateJobs(klaviyo, json), runs));
         main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(jobs, settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
         // camel-micrometer-prometheus serves the registry bound under this name on /observe/metrics

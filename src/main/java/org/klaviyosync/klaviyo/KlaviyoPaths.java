@@ -13,6 +13,7 @@ public final class KlaviyoPaths {
     public static final String PROFILES = "/api/profiles";
     public static final String PROFILE_IMPORT = "/api/profile-import";
     public static final String BULK_IMPORT_JOBS = "/api/profile-bulk-import-jobs";
+    public static final String EVENT_BULK_CREATE_JOBS = "/api/event-bulk-create-jobs";
 
     /** Klaviyo's largest page for {@code GET /api/lists}. */
     public static final int LIST_PAGE_SIZE = 10;

@@ -9,6 +9,8 @@ package org.klaviyosync.klaviyo;
 public enum RateLimit {
     /** Bulk import job submissions. */
     BULK_IMPORT("bulk-import", 10, 150),
+    /** Bulk create events jobs (event syncs). */
+    EVENT_CREATE("event-create", 10, 150),
     /** Bulk import job reads: polling a job, listing jobs, reading a job's import errors. */
     BULK_JOB_READ("bulk-job-read", 10, 150),
     /** List creation and adding profiles to lists. */

@@ -256,7 +256,8 @@ class HawtioJolokiaTest {
             assertTrue(ids.contains("klaviyo-throttle-" + limit.id()), limit + " has its throttle route: " + ids);
         }
         // each sync's schedule is a route of its own (klaviyo-sync-schedule.yaml): both syncs here have one
-        assertEquals(15, routesChecked, "two syncs, their two schedules, five Klaviyo routes, history-retention and a"
+        assertEquals(17, routesChecked, "two syncs, their two schedules, six Klaviyo routes (the event sync's"
+                + " klaviyo-event-jobs among them), history-retention and a"
                 + " throttle route per rate limit: " + ids);
     }
 
