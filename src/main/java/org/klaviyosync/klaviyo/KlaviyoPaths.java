@@ -46,10 +46,6 @@ public final class KlaviyoPaths {
         return PROFILES + query("page[size]", Integer.toString(pageSize));
     }
 
-    public static String listProfileRelationships(String listId) {
-        return list(listId) + "/relationships/profiles";
-    }
-
     public static String bulkImportJob(String jobId) {
         return BULK_IMPORT_JOBS + "/" + segment(jobId);
     }
