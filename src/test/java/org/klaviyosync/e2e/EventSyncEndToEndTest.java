@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +164,48 @@ class EventSyncEndToEndTest {
         assertTrue(byKey.get("o-5").get("reason").asText().startsWith("sync 'orders' row 'o-5' field 'note':"
                 + " oversize properties: property 'note'"), byKey.toString());
         assertEquals(ORDERS - 5, e2e.klaviyo().events().size());
+    }
+
+    @Test
+    void aRequestKlaviyoFindsTooLargeIsHalvedUntilItFits() throws Exception {
+        // nine texts just under Klaviyo's 100 KB each make an event of about 900 KB; with the batch byte
+        // limit raised past Klaviyo's 5 MB, seven of them make a request Klaviyo answers with 413
+        StringBuilder columns = new StringBuilder();
+        for (int i = 1; i <= 9; i++) {
+            columns.append(", repeat('x', 99000) as t").append(i);
+        }
+        e2e.cli().env("KLAVIYO_BATCH_MAX_BYTES", "20000000");
+        e2e.cli().eventSync("big", "model", "select order_id, customer_id" + columns + " from orders where order_id in"
+                + " ('o-1', 'o-2', 'o-3', 'o-4', 'o-5', 'o-6', 'o-7')", "metric", "Big", "identifier", "external_id",
+                "identifierColumn", "customer_id", "eventIdColumn", "order_id", "properties", "*");
+        assertCounts(run("run", "--json", "big"), 7, 7, 0, 0, 0);
+        List<Integer> statuses = e2e.klaviyo().requests().stream().filter(r -> r.path().equals(EVENTS))
+                .map(r -> r.responseStatus()).toList();
+        // 7 events of about 900 KB are refused; 3 and 4 of them fit
+        assertEquals(List.of(413, 202, 202), statuses);
+        assertEquals(7, e2e.klaviyo().events().size());
+    }
+
+    @Test
+    void aDryRunWritesTheRequestsItWouldSendAndSendsNothing() throws Exception {
+        ordersSync();
+        e2e.cli().env("KLAVIYO_API_KEY", null);
+        CliHarness.Result r = e2e.cli().run("run", "orders");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("orders: " + ORDERS + " event(s) would be sent; the requests are in "), r.out());
+        assertTrue(r.out().contains("events:write"), r.out());
+        Path file = Path.of(r.out().replaceAll("(?s).*the requests are in (\\S+)\n.*", "$1"));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size());
+        JsonNode line = JSON.readTree(lines.get(0));
+        assertEquals("POST /api/event-bulk-create-jobs", line.get("endpoint").asText());
+        assertEquals(ORDERS, line.at("/request/data/attributes/events-bulk-create/data").size());
+        assertEquals("o-1", line.at("/request/data/attributes/events-bulk-create/data/0/attributes/events/data/0"
+                + "/attributes/unique_id").asText());
+        assertTrue(e2e.klaviyo().requests().isEmpty());
+        // a dry run stores nothing: the next dry run would send the same events
+        JsonNode again = run("run", "--json", "orders");
+        assertEquals(ORDERS, again.get("wouldSend").asLong(), again.toString());
     }
 
     @Test
