@@ -209,6 +209,36 @@ class EventSyncEndToEndTest {
     }
 
     @Test
+    void startUpNamesEveryProblemOfAnEventSyncFile() throws Exception {
+        e2e.cli().eventSync("orders", "model", "select order_id, customer_id from orders", "identifier", "external_id",
+                "identifierColumn", "customer_id", "timeColumn", "", "properties", "*", "lists", "L");
+        e2e.cli().eventSync("both", "model", "select order_id, customer_id from orders", "metric", "A", "metricColumn",
+                "sku", "identifier", "customer", "identifierColumn", "customer_id", "eventIdColumn", "order_id",
+                "properties", "*");
+        CliHarness.Result r = e2e.cli().run("check");
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        String e = r.err();
+        assertTrue(e.contains("orders.yaml: unknown parameter 'lists'; the parameters of klaviyo-event-sync are syncId,"
+                + " model, schedule, metric, metricColumn, identifier, identifierColumn, eventIdColumn"), e);
+        assertTrue(e.contains("orders.yaml: parameter 'eventIdColumn' is required; name the model column holding each"
+                + " event's unique id"), e);
+        assertTrue(e.contains("orders.yaml: parameter 'timeColumn' is empty"), e);
+        assertTrue(e.contains("orders.yaml: neither 'metric' nor 'metricColumn' is set"), e);
+        assertTrue(e.contains("both.yaml: both 'metric' and 'metricColumn' are set"), e);
+        assertTrue(e.contains("both.yaml: parameter 'identifier' 'customer' is not a Klaviyo identifier"), e);
+
+        e2e.cli().eventSync("orders", "model", "select order_id, customer_id from orders", "metric", "Placed Order",
+                "identifier", "external_id", "identifierColumn", "customer_id", "eventIdColumn", "id",
+                "valueColumn", "total", "properties", "*");
+        java.nio.file.Files.delete(e2e.cli().syncsDir().resolve("both.yaml"));
+        CliHarness.Result columns = e2e.cli().run("check");
+        assertEquals(2, columns.exitCode(), columns.out() + columns.err());
+        assertTrue(columns.err().contains("parameter 'eventIdColumn' names column 'id', which the model does not"
+                + " return"), columns.err());
+        assertTrue(columns.err().contains("parameter 'valueColumn' names column 'total'"), columns.err());
+    }
+
+    @Test
     void checkRecapsTheEventSyncAndNamesTheMissingEventsScope() throws Exception {
         ordersSync();
         CliHarness.Result ok = e2e.cli().run("check");
