@@ -36,7 +36,7 @@ final class ModelColumnCheck {
         if (sync.event() != null) {
             for (String[] named : new String[][] {{"eventIdColumn", sync.event().eventIdColumn()},
                 {"metricColumn", sync.event().metricColumn()}, {"timeColumn", sync.event().timeColumn()},
-                {"valueColumn", sync.event().valueColumn()}}) {
+                {"valueColumn", sync.event().valueColumn()}, {"cursorColumn", sync.event().cursorColumn()}}) {
                 if (named[1] != null && !present.contains(named[1])) {
                     problems.add(where + "parameter '" + named[0] + "' names column '" + named[1]
                             + "', which the model does not return" + known);

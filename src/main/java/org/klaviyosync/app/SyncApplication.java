@@ -65,6 +65,8 @@ import org.klaviyosync.pipeline.EventPayloadProcessor;
 import org.klaviyosync.pipeline.EventRowSorter;
 import org.klaviyosync.klaviyo.EventBulkCreateJobs;
 import org.klaviyosync.state.SentEvents;
+import org.klaviyosync.state.EventCursors;
+import org.klaviyosync.pipeline.EventCursor;
 import org.klaviyosync.pipeline.RunFailer;
 import org.klaviyosync.pipeline.RunFinisher;
 import org.klaviyosync.pipeline.RunStarter;
@@ -260,7 +262,11 @@ public final class SyncApplication implements AutoCloseable {
 
         main.bind("modelDataSource", connections.models());
         main.bind("modelRowMapper", new ModelRowMapper(json));
-        main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models())));
+        EventCursors eventCursors = new EventCursors(connections.state());
+        eventCursors.migrate();
+        EventCursor eventCursor = new EventCursor(eventCursors, connections.models());
+        main.bind("eventCursor", eventCursor);
+        main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models()), eventCursor));
         mappingWorkers = new MappingWorkers(settings.getInt("pipeline.mapping-threads",
                 Runtime.getRuntime().availableProcessors()));
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json, mappingWorkers));

@@ -78,6 +78,8 @@ final class CheckCommand {
         out.println("  Time:         " + (s.event().timeColumn() == null ? "when Klaviyo receives the event"
                 : "column " + s.event().timeColumn()));
         out.println("  Value:        " + (s.event().valueColumn() == null ? "none" : "column " + s.event().valueColumn()));
+        out.println("  Cursor:       " + (s.event().cursorColumn() == null ? "none: every run reads the whole model"
+                : "column " + s.event().cursorColumn() + ": each run reads only the rows past the last one completed"));
         if (s.properties().syncAll()) {
             out.println("  Properties:   every other column");
         } else {

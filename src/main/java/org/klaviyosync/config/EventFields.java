@@ -8,7 +8,8 @@ package org.klaviyosync.config;
  * @param eventIdColumn the column holding each event's unique id (Klaviyo's {@code unique_id})
  * @param timeColumn    the column holding when the event happened; null: when Klaviyo receives it
  * @param valueColumn   the column holding the event's numeric value; null: none
+ * @param cursorColumn  the column whose last value a run reached bounds the next run's model; null: none
  */
 public record EventFields(String metric, String metricColumn, String eventIdColumn, String timeColumn,
-        String valueColumn) {
+        String valueColumn, String cursorColumn) {
 }

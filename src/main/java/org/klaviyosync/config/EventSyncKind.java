@@ -77,6 +77,9 @@ final class EventSyncKind implements SyncKind {
                 "name the column holding when each event happened, or remove it to use the time Klaviyo receives it");
         String valueColumn = optional(file, EventSyncParameter.VALUE_COLUMN, problems,
                 "name the column holding each event's numeric value, or remove it");
+        String cursorColumn = optional(file, EventSyncParameter.CURSOR_COLUMN, problems,
+                "name a column whose values grow with every new row (a load time or a sequence), or remove it to read"
+                        + " the whole model every run");
 
         PropertyMappings properties = null;
         String propertiesText = trimmed(p.get(EventSyncParameter.PROPERTIES.key()));
@@ -103,7 +106,7 @@ final class EventSyncKind implements SyncKind {
         }
         return new SyncDefinition(common.syncId(), file.file(), common.model(), common.modelSql(), common.schedule(),
                 identifier, identifierColumn, properties, null, List.of(), false, NullHandling.SKIP, null, this,
-                new EventFields(metric, metricColumn, eventIdColumn, timeColumn, valueColumn));
+                new EventFields(metric, metricColumn, eventIdColumn, timeColumn, valueColumn, cursorColumn));
     }
 
     /** An optional parameter's value; null when absent, a problem when given but empty. */

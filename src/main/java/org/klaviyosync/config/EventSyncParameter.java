@@ -20,7 +20,8 @@ public enum EventSyncParameter implements ParameterDeclaration {
     TIME_COLUMN("timeColumn", false, null),
     VALUE_COLUMN("valueColumn", false, null),
     PROPERTIES("properties", true, "write '*' to send every other column as an event property, or"
-            + " name=column pairs");
+            + " name=column pairs"),
+    CURSOR_COLUMN("cursorColumn", false, null);
 
     private final String key;
     private final boolean required;

@@ -77,7 +77,8 @@ public final class EventPayloadMapper implements PayloadMapper {
         this.clock = clock;
         reserved.add(sync.identifierColumn());
         reserved.add(fields.eventIdColumn());
-        for (String c : new String[] {fields.metricColumn(), fields.timeColumn(), fields.valueColumn()}) {
+        for (String c : new String[] {fields.metricColumn(), fields.timeColumn(), fields.valueColumn(),
+            fields.cursorColumn()}) {
             if (c != null) {
                 reserved.add(c);
             }

@@ -35,6 +35,7 @@ public final class EventPayloadProcessor implements Processor {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
         List<?> rows = exchange.getMessage().getBody(List.class);
         run.rowsRead(rows.size());
+        EventCursor.see(exchange, rows);
         SyncDefinition sync = run.sync();
         PayloadMapper mapper = mappers.computeIfAbsent(sync.syncId(), id -> PayloadMappers.of(sync, json));
         exchange.getMessage().setBody(workers.map(rows, row -> map(sync, mapper, row)));

@@ -239,6 +239,37 @@ class EventSyncEndToEndTest {
     }
 
     @Test
+    void withACursorARunReadsOnlyRowsPastTheLastCompletedRunAndPicksUpLateRows() throws Exception {
+        e2e.warehouse().execute("alter table orders add column seq bigserial",
+                "create index orders_seq on orders (seq)");
+        e2e.cli().env("KLAVIYO_RETRY_MAX_ATTEMPTS", "1").env("KLAVIYO_RETRY_BASE_DELAY_MS", "10");
+        e2e.cli().eventSync("orders", "model", "select seq, order_id, customer_id, sku from orders", "metric",
+                "Placed Order", "identifier", "external_id", "identifierColumn", "customer_id", "eventIdColumn",
+                "order_id", "properties", "*", "cursorColumn", "seq");
+        assertCounts(run("run", "--json", "orders"), ORDERS, ORDERS, 0, 0, 0);
+        // the cursor column is bookkeeping, not a property
+        assertEquals(Set.of("sku"), fieldNames(byId(e2e.klaviyo().events()).get("o-1").properties()));
+        // nothing new: the model is asked only for rows past the cursor, so none is even read
+        assertCounts(run("run", "--json", "orders"), 0, 0, 0, 0, 0);
+
+        e2e.warehouse().execute("insert into orders (order_id, customer_id, sku) values ('o-late-1', 'c-1', 'S'),"
+                + " ('o-late-2', 'c-2', 'S')");
+        assertCounts(run("run", "--json", "orders"), 2, 2, 0, 0, 0);
+        assertEquals(ORDERS + 2, e2e.klaviyo().events().size());
+
+        // a run that defers rows does not move the cursor: the next run reads them again
+        e2e.warehouse().execute("insert into orders (order_id, customer_id, sku) values ('o-late-3', 'c-3', 'S')");
+        e2e.klaviyo().faults().onlyForPathsStartingWith(EVENTS).serverErrors(1.0, 503);
+        JsonNode failed = JSON.readTree(e2e.cli().run("run", "--json", "orders").out().strip());
+        assertEquals(1, failed.get("read").asLong(), failed.toString());
+        assertEquals(1, failed.get("deferred").asLong(), failed.toString());
+        e2e.klaviyo().faults().clear();
+        assertCounts(run("run", "--json", "orders"), 1, 1, 0, 0, 0);
+        assertEquals(ORDERS + 3, e2e.klaviyo().events().size());
+        assertCounts(run("run", "--json", "orders"), 0, 0, 0, 0, 0);
+    }
+
+    @Test
     void checkRecapsTheEventSyncAndNamesTheMissingEventsScope() throws Exception {
         ordersSync();
         CliHarness.Result ok = e2e.cli().run("check");
