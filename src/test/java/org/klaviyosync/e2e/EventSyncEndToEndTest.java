@@ -119,6 +119,12 @@ class EventSyncEndToEndTest {
         int before = e2e.klaviyo().requests().size();
         assertCounts(run("run", "--json", "orders"), ORDERS, 0, ORDERS - 1, 0, 1);
         assertEquals(0, posts(before), "the same rejected event is not sent again");
+
+        // replay sends it again, and Klaviyo refuses it again
+        CliHarness.Result replay = e2e.cli().run("replay", "orders", "--json");
+        assertEquals(1, posts(before), replay.out() + replay.err());
+        assertEquals(1, JSON.readTree(replay.out().strip().lines().reduce((a, b) -> b).orElseThrow())
+                .get("rejected").asLong(), replay.out());
     }
 
     @Test
