@@ -59,14 +59,6 @@ import org.klaviyosync.pipeline.MappingWorkers;
 import org.klaviyosync.pipeline.FingerprintCommits;
 import org.klaviyosync.pipeline.BatchDeliveries;
 import org.klaviyosync.pipeline.ProfileRowSorter;
-import org.klaviyosync.pipeline.EventDryRunRecorder;
-import org.klaviyosync.pipeline.EventJobSubmitter;
-import org.klaviyosync.pipeline.EventPayloadProcessor;
-import org.klaviyosync.pipeline.EventRowSorter;
-import org.klaviyosync.klaviyo.EventBulkCreateJobs;
-import org.klaviyosync.state.SentEvents;
-import org.klaviyosync.state.EventCursors;
-import org.klaviyosync.pipeline.EventCursor;
 import org.klaviyosync.pipeline.RunFailer;
 import org.klaviyosync.pipeline.RunFinisher;
 import org.klaviyosync.pipeline.RunStarter;
@@ -117,6 +109,7 @@ public final class SyncApplication implements AutoCloseable {
     private DryRunRecorder dryRunRecorder;
     private MappingWorkers mappingWorkers;
     private BulkJobSettler settler;
+    private EventSyncBeans eventSyncBeans;
     private List<String> columnCheckNotes = new ArrayList<>();
     private PrometheusMeterRegistry meters;
     private RunProgressLogger progress;
@@ -262,20 +255,13 @@ public final class SyncApplication implements AutoCloseable {
 
         main.bind("modelDataSource", connections.models());
         main.bind("modelRowMapper", new ModelRowMapper(json));
-        EventCursors eventCursors = new EventCursors(connections.state());
-        eventCursors.migrate();
-        EventCursor eventCursor = new EventCursor(eventCursors, connections.models());
-        main.bind("eventCursor", eventCursor);
-        main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models()), eventCursor));
+        main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models())));
         mappingWorkers = new MappingWorkers(settings.getInt("pipeline.mapping-threads",
                 Runtime.getRuntime().availableProcessors()));
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json, mappingWorkers));
         FingerprintCommits commits = new FingerprintCommits(runs, settings.getInt("state.fingerprint-batch-size", 10_000));
         main.bind("profileRowSorter", new ProfileRowSorter(runs));
         main.bind("batchFlusher", new BatchFlusher());
-        main.bind("eventPayloadProcessor", new EventPayloadProcessor(json, mappingWorkers));
-        main.bind("eventRowSorter", new EventRowSorter(runs, new SentEvents(connections.state())));
-        main.bind("eventDryRunRecorder", new EventDryRunRecorder(json, dryRunRecorder));
         main.bind("modelRows", new ModelRows(settings.getInt("pipeline.chunk-rows", 1000)));
         main.bind("runFailer", new RunFailer());
         BatchDeliveries deliveries = new BatchDeliveries(shutdownGrace().multipliedBy(2).dividedBy(5));
@@ -305,7 +291,9 @@ public final class SyncApplication implements AutoCloseable {
                 settings.getInt("klaviyo.submit-threads", 4));
         this.settler = settler;
         main.bind("bulkJobSettler", settler);
-        main.bind("eventJobSubmitter", new EventJobSubmitter(klaviyo == null ? null : new EventBulkCreateJobs(klaviyo, json), runs));
+        eventSyncBeans = new EventSyncBeans(runs, json, klaviyo, connections, dryRunRecorder,
+                settings.getInt("pipeline.mapping-threads", Runtime.getRuntime().availableProcessors()));
+        eventSyncBeans.bind(main);
         main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(jobs, settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
         // camel-micrometer-prometheus serves the registry bound under this name on /observe/metrics
@@ -584,6 +572,9 @@ public final class SyncApplication implements AutoCloseable {
         }
         if (settler != null) {
             settler.close();
+        }
+        if (eventSyncBeans != null) {
+            eventSyncBeans.close();
         }
         if (connections != null) {
             connections.close();

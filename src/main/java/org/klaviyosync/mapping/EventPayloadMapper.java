@@ -77,8 +77,8 @@ public final class EventPayloadMapper implements PayloadMapper {
         this.clock = clock;
         reserved.add(sync.identifierColumn());
         reserved.add(fields.eventIdColumn());
-        for (String c : new String[] {fields.metricColumn(), fields.timeColumn(), fields.valueColumn(),
-            fields.cursorColumn()}) {
+        // the cursor column stays a property: adding a cursor to a sync must not change its events
+        for (String c : new String[] {fields.metricColumn(), fields.timeColumn(), fields.valueColumn()}) {
             if (c != null) {
                 reserved.add(c);
             }

@@ -7,28 +7,29 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.run.SyncRun;
 import org.klaviyosync.state.EventCursors;
 
 /**
- * An event sync's {@code cursorColumn}: at the start of a run the model is wrapped so that it
- * returns only rows past the stored cursor (a bound parameter, so the warehouse can use an index);
- * while the run reads, the highest value read is kept; once every batch is sent, the step
- * {@code move-the-cursor} stores it, but only when the run did not fail, deferred no row and was
- * not a dry run, so a row that was not settled is read again.
+ * An event sync's {@code cursorColumn}, in two steps of its route. {@code bound-the-model}, after
+ * the run is opened: the model (already wrapped with the duplicate count) is bounded to the rows past
+ * the stored cursor, with a bound parameter, so the warehouse can use an index and the duplicate
+ * count covers only the rows read. While the run reads, the highest value read is kept.
+ * {@code move-the-cursor}, once every batch is sent: stores it, but only when the run did not fail,
+ * deferred no row and was not a dry run, so a row that was not settled is read again.
  */
-public final class EventCursor implements Processor {
+public final class EventCursor {
 
     /** The exchange property holding the run's {@link Mark}. */
     static final String MARK = "klaviyoEventCursor";
     /** camel-sql's header of the query's parameters when the SQL comes from the body. */
     static final String SQL_PARAMETERS = "CamelSqlParameters";
 
+    private final RunRegistry runs;
     private final EventCursors cursors;
     private final DataSource models;
     private volatile String quote;
-
     /** The highest cursor value read so far in a run. */
     static final class Mark {
         private final String column;
@@ -65,24 +66,40 @@ public final class EventCursor implements Processor {
         }
     }
 
-    public EventCursor(EventCursors cursors, DataSource models) {
+    public EventCursor(RunRegistry runs, EventCursors cursors, DataSource models) {
+        this.runs = runs;
         this.cursors = cursors;
         this.models = models;
     }
 
-    /** The model's SQL, bounded by the stored cursor when the sync has one; starts the run's mark. */
-    String bound(Exchange exchange, SyncRun run, String sql) throws SQLException {
+    /** Step bound-the-model: the body's SQL reads only rows past the stored cursor; starts the run's mark. */
+    public void bound(Exchange exchange) throws SQLException {
+        SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
         String column = run.sync().event() == null ? null : run.sync().event().cursorColumn();
         if (column == null) {
-            return sql;
+            return;
         }
         exchange.setProperty(MARK, new Mark(column));
         Optional<Object> from = cursors.load(run.syncId());
         if (from.isEmpty()) {
-            return sql;
+            return;
         }
+        String model = runs.modelSql(run.sync());
+        String bounded = "select * from (" + model + ") klaviyo_sync_cursor where " + quoted(column) + " > ?";
+        String sql = exchange.getMessage().getBody(String.class);
+        // the duplicate count wraps the model as written (it reads the model's columns by running it);
+        // the bounded model takes the model's place inside it
+        String inner = "(\n" + model + "\n)";
+        if (sql.equals(model)) {
+            sql = bounded;
+        } else if (sql.contains(inner)) {
+            sql = sql.replace(inner, "(\n" + bounded + "\n)");
+        } else {
+            throw new IllegalStateException("sync '" + run.syncId() + "': the model was not found in the query to"
+                    + " bound it by cursorColumn");
+        }
+        exchange.getMessage().setBody(sql);
         exchange.getMessage().setHeader(SQL_PARAMETERS, List.of(from.get()));
-        return "select * from (" + sql + ") klaviyo_sync_cursor where " + quoted(column) + " > ?";
     }
 
     /** Keeps the highest cursor value of a chunk of model rows. */
@@ -93,8 +110,8 @@ public final class EventCursor implements Processor {
         }
     }
 
-    @Override
-    public void process(Exchange exchange) throws SQLException {
+    /** Step move-the-cursor: stores the highest value read, when every row read was settled. */
+    public void move(Exchange exchange) throws SQLException {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
         Mark mark = exchange.getProperty(MARK, Mark.class);
         if (run == null || mark == null || mark.highest() == null || run.dryRun() || run.failed()

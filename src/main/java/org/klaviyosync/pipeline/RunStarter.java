@@ -18,21 +18,14 @@ public final class RunStarter implements Processor {
 
     private final RunRegistry runs;
     private final DuplicateIdentifierQuery duplicates;
-    private final EventCursor cursor;
 
     public RunStarter(RunRegistry runs) {
         this(runs, null);
     }
 
     public RunStarter(RunRegistry runs, DuplicateIdentifierQuery duplicates) {
-        this(runs, duplicates, null);
-    }
-
-    /** With {@code cursor}, an event sync with a cursorColumn reads only the rows past its cursor. */
-    public RunStarter(RunRegistry runs, DuplicateIdentifierQuery duplicates, EventCursor cursor) {
         this.runs = runs;
         this.duplicates = duplicates;
-        this.cursor = cursor;
     }
 
     @Override
@@ -45,22 +38,9 @@ public final class RunStarter implements Processor {
                 fireTime == null ? null : fireTime.toInstant());
         exchange.setProperty(ExchangeKeys.RUN, run);
         String sql = runs.modelSql(run.sync());
-        if (duplicates != null || cursor != null) {
+        if (duplicates != null) {
             try {
-                String model = sql;
-                if (duplicates != null) {
-                    sql = duplicates.wrap(model, run.sync().rowKeyColumn(), DuplicateIdentifiers.keyOf(run.sync()));
-                }
-                String bounded = cursor == null ? model : cursor.bound(exchange, run, model);
-                if (!bounded.equals(model)) {
-                    // the duplicate count reads the model's columns by running it, so it wraps the model as
-                    // written; the bound model (with its parameter) then takes the model's place inside it
-                    String inner = "(\n" + model + "\n)";
-                    if (duplicates != null && !sql.contains(inner)) {
-                        throw new IllegalStateException("the model's place in the duplicate count was not found");
-                    }
-                    sql = duplicates == null ? bounded : sql.replace(inner, "(\n" + bounded + "\n)");
-                }
+                sql = duplicates.wrap(sql, run.sync().rowKeyColumn(), DuplicateIdentifiers.keyOf(run.sync()));
             } catch (SQLException e) {
                 run.fail(ConnectionFailure.is(e) ? "could not connect to the warehouse: " + ConnectionFailure.reason(e)
                         : "the model could not be prepared: " + e.getMessage());

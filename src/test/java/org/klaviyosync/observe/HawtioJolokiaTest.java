@@ -260,7 +260,7 @@ class HawtioJolokiaTest {
                 assertEquals(14, steps, "the sync's steps in the dump");
             }
             if (route.getAttribute("id").equals(EVENT_SYNC)) {
-                assertEquals(13, steps, "the event sync's steps in the dump");
+                assertEquals(14, steps, "the event sync's steps in the dump");
             }
             routesChecked++;
         }
