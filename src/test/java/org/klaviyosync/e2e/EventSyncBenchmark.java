@@ -65,7 +65,7 @@ class EventSyncBenchmark {
     }
 
     private String phase(String name, CliHarness cli, long read, long sent, long unchanged) throws Exception {
-        ServiceRun measured = ServiceRun.measure(name, cli, "bench", "256m", work, "", null, read);
+        ServiceRun measured = ServiceRun.measure(name, cli, "bench", "256m", work, System.getProperty("bench.jfr", ""), null, read);
         JsonNode run = measured.summary();
         assertEquals(read, run.get("read").asLong(), run.toString());
         assertEquals(sent, run.get("sent").asLong(), run.toString());
