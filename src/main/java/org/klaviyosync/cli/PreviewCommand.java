@@ -93,7 +93,9 @@ final class PreviewCommand {
                 mapped.valid() ? "VALID" : "INVALID: " + mapped.describe(sync.syncId()));
         out.println("  columns: " + json.writeValueAsString(columns));
         out.println("  payload: " + (mapped.profile() == null ? "(none)" : json.writeValueAsString(mapped.profile())));
-        out.println("  lists:   " + String.join(", ", mapped.lists()));
+        if (sync.event() == null) {
+            out.println("  lists:   " + String.join(", ", mapped.lists()));
+        }
         out.println();
     }
 }

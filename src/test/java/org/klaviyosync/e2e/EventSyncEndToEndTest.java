@@ -281,13 +281,19 @@ class EventSyncEndToEndTest {
     }
 
     @Test
-    void checkRecapsTheEventSyncAndNamesTheMissingEventsScope() throws Exception {
+    void checkAndPreviewRecapTheEventSyncAndCheckNamesTheMissingEventsScope() throws Exception {
         ordersSync();
         CliHarness.Result ok = e2e.cli().run("check");
         assertEquals(0, ok.exitCode(), ok.out() + ok.err());
         assertTrue(ok.out().contains("Destination:  Klaviyo Event (POST /api/event-bulk-create-jobs)"), ok.out());
         assertTrue(ok.out().contains("Event id:     column order_id"), ok.out());
         assertTrue(ok.out().contains("lists:write and events:write"), ok.out());
+        CliHarness.Result preview = e2e.cli().run("preview", "orders", "--limit", "1");
+        assertEquals(0, preview.exitCode(), preview.err());
+        assertTrue(preview.out().contains("Row 1  order_id=o-1  VALID"), preview.out());
+        assertTrue(preview.out().contains("\"unique_id\":\"o-1\",\"metric\":{\"data\":{\"type\":\"metric\","
+                + "\"attributes\":{\"name\":\"Placed Order\"}}}"), preview.out());
+        assertFalse(preview.out().contains("lists:"), preview.out());
 
         e2e.klaviyo().addKey("pk_no_events", Set.of(KlaviyoStandIn.PROFILES_READ, KlaviyoStandIn.PROFILES_WRITE,
                 KlaviyoStandIn.LISTS_READ, KlaviyoStandIn.LISTS_WRITE));
