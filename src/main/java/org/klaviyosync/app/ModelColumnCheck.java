@@ -33,6 +33,16 @@ final class ModelColumnCheck {
             problems.add(where + "parameter '" + SyncParameter.LIST_COLUMN.key() + "' names column '"
                     + sync.listColumn() + "', which the model does not return" + known);
         }
+        if (sync.event() != null) {
+            for (String[] named : new String[][] {{"eventIdColumn", sync.event().eventIdColumn()},
+                {"metricColumn", sync.event().metricColumn()}, {"timeColumn", sync.event().timeColumn()},
+                {"valueColumn", sync.event().valueColumn()}, {"cursorColumn", sync.event().cursorColumn()}}) {
+                if (named[1] != null && !present.contains(named[1])) {
+                    problems.add(where + "parameter '" + named[0] + "' names column '" + named[1]
+                            + "', which the model does not return" + known);
+                }
+            }
+        }
         sync.properties().fieldToColumn().forEach((field, column) -> {
             if (!present.contains(column)) {
                 problems.add(where + "parameter '" + SyncParameter.PROPERTIES.key() + "' maps field '" + field

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.klaviyosync.settings.Settings;
 import org.klaviyosync.settings.WarehouseSettings;
 import org.klaviyosync.warehouse.DemoCustomers;
+import org.klaviyosync.warehouse.DemoOrders;
 import org.klaviyosync.warehouse.EmbeddedWarehouse;
 import org.klaviyosync.warehouse.WarehouseConnections;
 import org.slf4j.Logger;
@@ -38,7 +39,8 @@ record OpenedWarehouse(WarehouseConnections connections, EmbeddedWarehouse embed
         }
         OpenedWarehouse opened = new OpenedWarehouse(connections, embedded);
         try {
-            DemoCustomers.ensure(connections.state(), settings.get(WarehouseSettings.EMBEDDED_DEMO_ROWS));
+            int customers = DemoCustomers.ensure(connections.state(), settings.get(WarehouseSettings.EMBEDDED_DEMO_ROWS));
+            DemoOrders.ensure(connections.state(), customers);
         } catch (SQLException | RuntimeException e) {
             opened.close();
             throw e;

@@ -13,7 +13,7 @@ import org.klaviyosync.pipeline.FingerprintCommits;
 import org.klaviyosync.pipeline.MappingWorkers;
 import org.klaviyosync.pipeline.NullClearer;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
-import org.klaviyosync.pipeline.ProfileRouter;
+import org.klaviyosync.pipeline.ProfileRowSorter;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.settings.KlaviyoSettings;
 import org.klaviyosync.settings.PipelineSettings;
@@ -45,7 +45,7 @@ final class ProfileSyncBeans implements SyncKindBeans {
     public void bind(Main main) {
         mappingWorkers = new MappingWorkers(settings.get(PipelineSettings.MAPPING_THREADS));
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json, mappingWorkers));
-        main.bind("profileRouter", new ProfileRouter(runs));
+        main.bind("profileRowSorter", new ProfileRowSorter(runs));
         main.bind("batchFlusher", new BatchFlusher());
         FingerprintCommits commits = new FingerprintCommits(runs, settings.get(StateSettings.FINGERPRINT_BATCH_SIZE));
         BulkImportJobs jobs = klaviyo == null ? null : new BulkImportJobs(klaviyo, json);

@@ -35,6 +35,7 @@ import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.settings.ConfigurationException;
 import org.klaviyosync.settings.KlaviyoSettings;
 import org.klaviyosync.settings.ObserveSettings;
+import org.klaviyosync.settings.PipelineSettings;
 import org.klaviyosync.settings.ServiceSettings;
 import org.klaviyosync.settings.Settings;
 import org.klaviyosync.settings.StateSettings;
@@ -181,7 +182,7 @@ public final class SyncApplication implements AutoCloseable {
                 api == null ? null : new ListMembershipRemovals(api, json), dryRunRecorder::recordRemovals)));
         PipelineBeans.bind(main, settings, json, connections(), runs, dryRunRecorder, retention, grace,
                 () -> api != null && api.outage());
-        kinds = syncKinds();
+        kinds = syncKinds(dryRunRecorder);
         kinds.forEach(kind -> kind.bind(main));
         observing = new Observing(settings, runs);
         observing.bindMetrics(main, klaviyo);
@@ -213,8 +214,10 @@ public final class SyncApplication implements AutoCloseable {
     }
 
     /** The beans of each kind of sync; a new kind of sync adds its own here. */
-    private List<SyncKindBeans> syncKinds() {
-        return List.of(new ProfileSyncBeans(settings, runs, json, klaviyo));
+    private List<SyncKindBeans> syncKinds(DryRunRecorder dryRunRecorder) {
+        return List.of(new ProfileSyncBeans(settings, runs, json, klaviyo),
+                new EventSyncBeans(runs, json, klaviyo, connections(), dryRunRecorder,
+                        settings.get(PipelineSettings.MAPPING_THREADS)));
     }
 
     private RunRegistry newRunRegistry(boolean dryRun, DryRunRecorder dryRunRecorder) {

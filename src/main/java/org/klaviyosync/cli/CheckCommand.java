@@ -36,18 +36,11 @@ final class CheckCommand {
             out.println("  Source:       " + app.connections().describeWarehouse()
                     + (app.embeddedWarehouse() ? " (embedded demo warehouse)" : ""));
             out.println("  Model:        " + describeModel(s));
-            out.println("  Destination:  Klaviyo Profile");
-            out.println("  Behaviour:    Update or Create");
-            out.println("  Match on:     " + s.identifier().attribute() + " <- column " + s.identifierColumn());
-            if (s.properties().syncAll()) {
-                out.println("  Properties:   all columns (standard attributes by name, the rest as custom properties)");
+            if (s.event() != null) {
+                describeEvents(s, out);
             } else {
-                out.println("  Properties:   " + (s.properties().fieldToColumn().isEmpty() ? "(identifier only)" : ""));
-                s.properties().fieldToColumn().forEach((f, c) -> out.println("                  " + f + " <- " + c));
+                describeProfiles(s, out);
             }
-            out.println("  Lists:        " + describeLists(s) + (s.createLists() ? "; missing list names are created"
-                    : "; missing list names are rejected (createLists=false)"));
-            out.println("  List mode:    " + describeListMode(s));
             out.println("  Schedule:     " + s.schedule().map(c -> c + " (next: " + next(c) + ")")
                     .orElse("on demand only"));
             try {
@@ -68,15 +61,56 @@ final class CheckCommand {
             out.println("Settings:       " + unknown.size() + " given that match no setting (ignored):");
             unknown.forEach(n -> out.println("  - " + n));
         }
+        return finish(ok, out);
+    }
+
+    private static void describeProfiles(SyncDefinition s, PrintStream out) {
+        out.println("  Destination:  Klaviyo Profile (" + s.kind().klaviyoRequest() + ")");
+        out.println("  Behaviour:    Update or Create");
+        out.println("  Match on:     " + s.identifier().attribute() + " <- column " + s.identifierColumn());
+        if (s.properties().syncAll()) {
+            out.println("  Properties:   all columns (standard attributes by name, the rest as custom properties)");
+        } else {
+            out.println("  Properties:   " + (s.properties().fieldToColumn().isEmpty() ? "(identifier only)" : ""));
+            s.properties().fieldToColumn().forEach((f, c) -> out.println("                  " + f + " <- " + c));
+        }
+        out.println("  Lists:        " + describeLists(s) + (s.createLists() ? "; missing list names are created"
+                : "; missing list names are rejected (createLists=false)"));
+        out.println("  List mode:    " + describeListMode(s));
+    }
+
+    private static void describeEvents(SyncDefinition s, PrintStream out) {
+        out.println("  Destination:  Klaviyo Event (" + s.kind().klaviyoRequest() + ")");
+        out.println("  Behaviour:    Create; an event id sent once is never sent again");
+        out.println("  Metric:       " + (s.event().metric() != null ? s.event().metric()
+                : "from column " + s.event().metricColumn()));
+        out.println("  Profile:      " + s.identifier().attribute() + " <- column " + s.identifierColumn());
+        out.println("  Event id:     column " + s.event().eventIdColumn());
+        out.println("  Time:         " + (s.event().timeColumn() == null ? "when Klaviyo receives the event"
+                : "column " + s.event().timeColumn()));
+        out.println("  Value:        " + (s.event().valueColumn() == null ? "none" : "column " + s.event().valueColumn()));
+        out.println("  Cursor:       " + (s.event().cursorColumn() == null ? "none: every run reads the whole model"
+                : "column " + s.event().cursorColumn() + ": each run reads only the rows past the last one completed"));
+        if (s.properties().syncAll()) {
+            out.println("  Properties:   every other column");
+        } else {
+            out.println("  Properties:   " + (s.properties().fieldToColumn().isEmpty() ? "(none)" : ""));
+            s.properties().fieldToColumn().forEach((f, c) -> out.println("                  " + f + " <- " + c));
+        }
+    }
+
+    private int finish(boolean ok, PrintStream out) {
         out.println("Bookkeeping:    klaviyo_sync schema, OK");
         if (app.klaviyo().isEmpty()) {
             out.println("Klaviyo:        KLAVIYO_API_KEY is not set: runs are dry runs and send nothing."
                     + " Set it to a private key (pk_...) to send for real.");
         } else {
-            List<String> problems = new KeyCheck(app.klaviyo().get()).problems();
+            boolean events = app.syncs().values().stream().anyMatch(s -> s.event() != null);
+            List<String> problems = new KeyCheck(app.klaviyo().get()).problems(events);
             if (problems.isEmpty()) {
                 out.println("Klaviyo:        OK, " + app.settings().get(KlaviyoSettings.BASE_URL)
-                        + " accepted the key with profiles:read, profiles:write, lists:read and lists:write");
+                        + " accepted the key with profiles:read, profiles:write, lists:read" + (events
+                        ? ", lists:write and events:write" : " and lists:write"));
             } else {
                 ok = false;
                 out.println("Klaviyo:        FAILED");

@@ -12,7 +12,8 @@ import java.util.Map;
 import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.mapping.MappedRow;
-import org.klaviyosync.mapping.ProfilePayloadMapper;
+import org.klaviyosync.mapping.PayloadMapper;
+import org.klaviyosync.mapping.PayloadMappers;
 import org.klaviyosync.warehouse.ModelRowMapper;
 
 /**
@@ -35,7 +36,7 @@ final class PreviewCommand {
             err.println("error: " + app.unknownSync(syncId));
             return ExitCodes.CONFIGURATION;
         }
-        ProfilePayloadMapper mapper = new ProfilePayloadMapper(sync, json);
+        PayloadMapper mapper = PayloadMappers.of(sync, json);
         ModelRowMapper rows = new ModelRowMapper(json);
         if (!asJson) {
             out.printf("Preview of sync '%s' (first %d rows of its model; nothing is sent)%n", syncId, limit);
@@ -90,11 +91,13 @@ final class PreviewCommand {
             out.println(json.writeValueAsString(o));
             return;
         }
-        out.printf("Row %d  %s=%s  %s%n", n, sync.identifierColumn(), mapped.identifierValue(),
+        out.printf("Row %d  %s=%s  %s%n", n, sync.rowKeyColumn(), mapped.identifierValue(),
                 mapped.valid() ? "VALID" : "INVALID: " + mapped.describe(sync.syncId()));
         out.println("  columns: " + json.writeValueAsString(columns));
         out.println("  payload: " + (mapped.profile() == null ? "(none)" : json.writeValueAsString(mapped.profile())));
-        out.println("  lists:   " + String.join(", ", mapped.lists()));
+        if (sync.event() == null) {
+            out.println("  lists:   " + String.join(", ", mapped.lists()));
+        }
         out.println();
     }
 }

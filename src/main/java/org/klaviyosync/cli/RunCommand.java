@@ -58,11 +58,13 @@ final class RunCommand {
             notice.println();
             notice.println("DRY RUN: nothing was sent to Klaviyo, because KLAVIYO_API_KEY is not set.");
             for (RunSummary s : dryRuns) {
-                notice.printf("  %s: %d profile(s) would be sent; the requests are in %s%n", s.sync(), s.wouldSend(),
+                notice.printf("  %s: %d %s(s) would be sent; the requests are in %s%n", s.sync(), s.wouldSend(),
+                        app.syncs().get(s.sync()).kind().noun(),
                         s.dryRunFile() == null ? "(no file: nothing to send)" : s.dryRunFile());
             }
+            boolean events = dryRuns.stream().anyMatch(s -> app.syncs().get(s.sync()).event() != null);
             notice.println("To send for real: export KLAVIYO_API_KEY=pk_... (a private key with profiles:read,"
-                    + " profiles:write, lists:read, lists:write) and run again.");
+                    + " profiles:write, lists:read, lists:write" + (events ? ", events:write" : "") + ") and run again.");
         }
         return anyFailed ? ExitCodes.RUN_FAILED : ExitCodes.OK;
     }

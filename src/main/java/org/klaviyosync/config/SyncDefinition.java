@@ -23,6 +23,8 @@ import java.util.Optional;
  *                         normalised to E.164; null when only E.164 is accepted
  * @param listMode         whether the sync only adds profiles to lists or mirrors its memberships
  * @param maxRemovalPercent mirror only: the share of a list's managed memberships one run may remove
+ * @param kind             the kind of sync (its route template)
+ * @param event            an event sync's event columns; null for other kinds
  */
 public record SyncDefinition(
         String syncId,
@@ -39,7 +41,9 @@ public record SyncDefinition(
         NullHandling nulls,
         String phoneRegion,
         ListMode listMode,
-        int maxRemovalPercent) {
+        int maxRemovalPercent,
+        SyncKind kind,
+        EventFields event) {
 
     /** The default {@code maxRemovalPercent}. */
     public static final int DEFAULT_MAX_REMOVAL_PERCENT = 20;
@@ -48,20 +52,23 @@ public record SyncDefinition(
         lists = List.copyOf(lists);
         nulls = nulls == null ? NullHandling.SKIP : nulls;
         listMode = listMode == null ? ListMode.ADD : listMode;
+        kind = kind == null ? SyncKinds.PROFILE : kind;
     }
 
-    /** A sync that only adds to lists ({@code listMode=add}). */
+    /** A profile sync that only adds to lists ({@code listMode=add}). */
     public SyncDefinition(String syncId, Path sourceFile, String model, String modelSql, Optional<String> schedule,
             Identifier identifier, String identifierColumn, PropertyMappings properties, String listColumn,
             List<String> lists, boolean createLists, NullHandling nulls, String phoneRegion) {
         this(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn, properties, listColumn,
-                lists, createLists, nulls, phoneRegion, ListMode.ADD, DEFAULT_MAX_REMOVAL_PERCENT);
+                lists, createLists, nulls, phoneRegion, ListMode.ADD, DEFAULT_MAX_REMOVAL_PERCENT,
+                SyncKinds.PROFILE, null);
     }
 
     /** A copy with another list mode and removal guard. */
     public SyncDefinition withListMode(ListMode listMode, int maxRemovalPercent) {
         return new SyncDefinition(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn,
-                properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent);
+                properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent,
+                kind, event);
     }
 
     /** A sync with the defaults of the later parameters: {@code nulls=skip}, no {@code phoneRegion}. */
@@ -75,7 +82,13 @@ public record SyncDefinition(
     /** A copy with other null handling and phone region. */
     public SyncDefinition withValues(NullHandling nulls, String phoneRegion) {
         return new SyncDefinition(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn,
-                properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent);
+                properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent,
+                kind, event);
+    }
+
+    /** The column whose value keys a row in the run and the fingerprint store: the event id or the identifier. */
+    public String rowKeyColumn() {
+        return event != null ? event.eventIdColumn() : identifierColumn;
     }
 
     public Optional<String> listColumnOptional() {

@@ -127,8 +127,8 @@ public final class SyncFileReader {
             }
         }
         if (found == 0) {
-            problems.add(file + ": no '- templatedRoute:' entry; a sync file instantiates the "
-                    + SyncParameter.TEMPLATE_ID + " template");
+            problems.add(file + ": no '- templatedRoute:' entry; a sync file instantiates one of the templates "
+                    + SyncKinds.templateIds());
         }
     }
 }

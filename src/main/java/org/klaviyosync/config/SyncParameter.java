@@ -5,9 +5,10 @@ import java.util.Optional;
 
 /**
  * The parameters of the {@code klaviyo-profile-sync} route template: the public contract of a
- * sync file. The template in {@code routes/klaviyo-profile-sync.yaml} declares the same names.
+ * profile sync file. The template in {@code routes/klaviyo-profile-sync.yaml} declares the same
+ * names, defaults and required-ness (SyncTemplateParametersTest holds them equal).
  */
-public enum SyncParameter {
+public enum SyncParameter implements ParameterDeclaration {
     SYNC_ID("syncId", true, null),
     MODEL("model", true, null),
     SCHEDULE("schedule", false, null),
@@ -35,16 +36,31 @@ public enum SyncParameter {
         this.defaultValue = defaultValue;
     }
 
+    @Override
     public String key() {
         return key;
     }
 
+    @Override
     public boolean required() {
         return required;
     }
 
+    @Override
     public Optional<String> defaultValue() {
         return Optional.ofNullable(defaultValue);
+    }
+
+    @Override
+    public String requiredHint() {
+        return switch (this) {
+            case SYNC_ID -> "name the sync, e.g. 'vip-customers'";
+            case MODEL -> "give the model's SQL, or file:models/<name>.sql";
+            case IDENTIFIER -> "use external_id (recommended), email or phone_number";
+            case IDENTIFIER_COLUMN -> "name the model column that holds the identifier";
+            case PROPERTIES -> "write '*' to sync all columns or klaviyoField=column pairs";
+            default -> "set it";
+        };
     }
 
     public static Optional<SyncParameter> named(String key) {

@@ -54,21 +54,29 @@ public final class SyncValidator {
         return new Result(syncs, problems);
     }
 
+    /** The parameters every kind of sync has, checked: its name, model and schedule. */
+    public record Common(String syncId, String model, String modelSql, Optional<String> schedule) {
+    }
+
     private SyncDefinition validateOne(SyncFileReader.SyncFile file, List<String> problems) {
-        if (!SyncParameter.TEMPLATE_ID.equals(file.templateRef())) {
-            problems.add(file.file() + ": routeTemplateRef is '" + file.templateRef() + "'; set it to "
-                    + SyncParameter.TEMPLATE_ID);
+        Optional<SyncKind> found = SyncKinds.byTemplate(file.templateRef());
+        if (found.isEmpty()) {
+            problems.add(file.file() + ": routeTemplateRef is '" + file.templateRef() + "'; set it to one of "
+                    + SyncKinds.templateIds());
+            return null;
         }
+        SyncKind kind = found.get();
         Map<String, String> p = file.parameters();
+        List<String> names = kind.parameters().stream().map(ParameterDeclaration::key).toList();
         for (String name : p.keySet()) {
-            if (SyncParameter.named(name).isEmpty()) {
-                problems.add(file.file() + ": unknown parameter '" + name + "'; the parameters are "
-                        + SyncParameter.allNames());
+            if (!names.contains(name)) {
+                problems.add(file.file() + ": unknown parameter '" + name + "'; the parameters of "
+                        + kind.templateId() + " are " + String.join(", ", names));
             }
         }
-        for (SyncParameter sp : SyncParameter.values()) {
+        for (ParameterDeclaration sp : kind.parameters()) {
             if (sp.required() && isBlank(p.get(sp.key()))) {
-                problems.add(problem(file, sp, "is required; " + requiredHint(sp)));
+                problems.add(problem(file, sp, "is required; " + sp.requiredHint()));
             }
         }
 
@@ -102,119 +110,24 @@ public final class SyncValidator {
                 }
             }
         }
-
-        Identifier identifier = null;
-        String identifierText = trimmed(p.get(SyncParameter.IDENTIFIER.key()));
-        if (identifierText != null) {
-            identifier = Identifier.fromAttribute(identifierText.toLowerCase(Locale.ROOT)).orElse(null);
-            if (identifier == null) {
-                problems.add(problem(file, SyncParameter.IDENTIFIER, "'" + identifierText
-                        + "' is not a Klaviyo identifier; use external_id (recommended), email or phone_number"));
-            }
-        }
-        String identifierColumn = trimmed(p.get(SyncParameter.IDENTIFIER_COLUMN.key()));
-
-        PropertyMappings properties = null;
-        String propertiesText = trimmed(p.get(SyncParameter.PROPERTIES.key()));
-        if (propertiesText != null) {
-            List<String> mappingProblems = new ArrayList<>();
-            properties = PropertyMappings.parse(propertiesText, mappingProblems);
-            for (String mp : mappingProblems) {
-                problems.add(problem(file, SyncParameter.PROPERTIES, mp
-                        + "; write '*' or comma-separated klaviyoField=column pairs such as 'first_name=given_name,tier=tier'"));
-            }
-            for (Map.Entry<String, String> mapping : properties.fieldToColumn().entrySet()) {
-                checkField(file, mapping.getKey(), mapping.getValue(), identifier, identifierColumn, problems);
-            }
-        }
-
-        String listColumn = trimmed(p.get(SyncParameter.LIST_COLUMN.key()));
-        List<String> lists = new ArrayList<>();
-        String listsText = p.get(SyncParameter.LISTS.key());
-        if (listsText != null) {
-            for (String l : listsText.split(",")) {
-                if (!l.trim().isEmpty()) {
-                    lists.add(l.trim());
-                }
-            }
-        }
-        if (listColumn == null && lists.isEmpty()) {
-            problems.add(file.file() + ": neither 'listColumn' nor 'lists' is set; every profile must join a list, so"
-                    + " set lists (e.g. 'Warehouse Sync') and/or listColumn (a column holding a JSON array of list names or ids)");
-        }
-
-        boolean createLists = true;
-        String createListsText = trimmed(p.get(SyncParameter.CREATE_LISTS.key()));
-        if (createListsText != null) {
-            switch (createListsText.toLowerCase(Locale.ROOT)) {
-                case "true" -> createLists = true;
-                case "false" -> createLists = false;
-                default -> problems.add(problem(file, SyncParameter.CREATE_LISTS, "'" + createListsText
-                        + "' is not true or false"));
-            }
-        }
-
-        NullHandling nulls = NullHandling.SKIP;
-        String nullsText = trimmed(p.get(SyncParameter.NULLS.key()));
-        if (nullsText != null) {
-            nulls = NullHandling.named(nullsText).orElse(null);
-            if (nulls == null) {
-                problems.add(problem(file, SyncParameter.NULLS, "'" + nullsText + "' is not skip or clear; use skip"
-                        + " (the default: a SQL NULL leaves Klaviyo's value alone) or clear (a SQL NULL clears the"
-                        + " value in Klaviyo)"));
-            }
-        }
-
-        String phoneRegion = null;
-        if (p.containsKey(SyncParameter.PHONE_REGION.key())) {
-            String regionText = trimmed(p.get(SyncParameter.PHONE_REGION.key()));
-            if (regionText == null) {
-                problems.add(problem(file, SyncParameter.PHONE_REGION, "is empty; give an ISO 3166 two-letter region"
-                        + " code such as US or GB, or remove the parameter to accept E.164 phone numbers only"));
-            } else {
-                phoneRegion = PhoneRegions.normalize(regionText);
-                if (phoneRegion == null) {
-                    problems.add(problem(file, SyncParameter.PHONE_REGION, "'" + regionText + "' is not a region"
-                            + " with a phone numbering plan; use an ISO 3166-1 alpha-2 code in upper case, such as US,"
-                            + " GB, DE or FR (the list: https://www.iso.org/obp/ui/#search/code/, or Wikipedia's"
-                            + " 'ISO 3166-1 alpha-2')"));
-                }
-            }
-        }
-
-        ListMode listMode = ListMode.ADD;
-        String listModeText = trimmed(p.get(SyncParameter.LIST_MODE.key()));
-        if (listModeText != null) {
-            listMode = ListMode.named(listModeText).orElse(null);
-            if (listMode == null) {
-                problems.add(problem(file, SyncParameter.LIST_MODE, "'" + listModeText + "' is not add or mirror; use"
-                        + " add (the default: profiles are only added to lists) or mirror (the sync also removes the"
-                        + " memberships it added when a row no longer names the list)"));
-            }
-        }
-        int maxRemovalPercent = SyncDefinition.DEFAULT_MAX_REMOVAL_PERCENT;
-        String percentText = trimmed(p.get(SyncParameter.MAX_REMOVAL_PERCENT.key()));
-        if (percentText != null) {
-            try {
-                maxRemovalPercent = Integer.parseInt(percentText);
-            } catch (NumberFormatException e) {
-                maxRemovalPercent = -1;
-            }
-            if (maxRemovalPercent < 0 || maxRemovalPercent > 100) {
-                problems.add(problem(file, SyncParameter.MAX_REMOVAL_PERCENT, "'" + percentText + "' is not a"
-                        + " whole number from 0 to 100; give the largest share (in percent, default 20) of the"
-                        + " memberships the sync manages in a list that one run may remove"));
-            }
-        }
-
-        if (!problems.isEmpty()) {
-            return null;
-        }
-        return new SyncDefinition(syncId, file.file(), model, modelSql, schedule, identifier, identifierColumn,
-                properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent);
+        return kind.define(new Common(syncId, model, modelSql, schedule), file, problems);
     }
 
-    private void checkField(SyncFileReader.SyncFile file, String field, String column, Identifier identifier,
+    /** The identifier parameter's value, or null (with a problem when it is set but unknown). */
+    static Identifier identifier(SyncFileReader.SyncFile file, ParameterDeclaration parameter, List<String> problems) {
+        String identifierText = trimmed(file.parameters().get(parameter.key()));
+        if (identifierText == null) {
+            return null;
+        }
+        Identifier identifier = Identifier.fromAttribute(identifierText.toLowerCase(Locale.ROOT)).orElse(null);
+        if (identifier == null) {
+            problems.add(problem(file, parameter, "'" + identifierText
+                    + "' is not a Klaviyo identifier; use external_id (recommended), email or phone_number"));
+        }
+        return identifier;
+    }
+
+    static void checkField(SyncFileReader.SyncFile file, String field, String column, Identifier identifier,
             String identifierColumn, List<String> problems) {
         Optional<ProfileField> standard = ProfileField.named(field);
         if (standard.isEmpty() && field.contains(".")) {
@@ -261,26 +174,15 @@ public final class SyncValidator {
         }
     }
 
-    private static String requiredHint(SyncParameter sp) {
-        return switch (sp) {
-            case SYNC_ID -> "name the sync, e.g. 'vip-customers'";
-            case MODEL -> "give the model's SQL, or file:models/<name>.sql";
-            case IDENTIFIER -> "use external_id (recommended), email or phone_number";
-            case IDENTIFIER_COLUMN -> "name the model column that holds the identifier";
-            case PROPERTIES -> "write '*' to sync all columns or klaviyoField=column pairs";
-            default -> "set it";
-        };
-    }
-
-    static String problem(SyncFileReader.SyncFile file, SyncParameter parameter, String text) {
+    static String problem(SyncFileReader.SyncFile file, ParameterDeclaration parameter, String text) {
         return file.file() + ": parameter '" + parameter.key() + "' " + text;
     }
 
-    private static boolean isBlank(String s) {
+    static boolean isBlank(String s) {
         return s == null || s.isBlank();
     }
 
-    private static String trimmed(String s) {
+    static String trimmed(String s) {
         return isBlank(s) ? null : s.trim();
     }
 }

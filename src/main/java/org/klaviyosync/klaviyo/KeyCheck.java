@@ -25,7 +25,12 @@ public final class KeyCheck {
 
     /** Human descriptions of what is wrong with the key; empty when it has everything needed. */
     public List<String> problems() {
-        List<Probe> probes = List.of(
+        return problems(false);
+    }
+
+    /** As {@link #problems()}; with {@code eventSyncs}, the scope events:write is checked too. */
+    public List<String> problems(boolean eventSyncs) {
+        List<Probe> probes = new ArrayList<>(List.of(
                 new Probe("lists:read", "to find lists by name or id",
                         KlaviyoRequest.get(KlaviyoPaths.listsPage(1), RateLimitBucket.LIST_READ), 200),
                 new Probe("profiles:read", "to follow bulk import jobs and read their errors",
@@ -33,7 +38,11 @@ public final class KeyCheck {
                 new Probe("profiles:write", "to create and update profiles",
                         KlaviyoRequest.post(KlaviyoPaths.PROFILE_IMPORT, RateLimitBucket.PROFILE_IMPORT, INVALID_BODY), 400),
                 new Probe("lists:write", "to create lists and add profiles to them",
-                        KlaviyoRequest.post(KlaviyoPaths.LISTS, RateLimitBucket.LIST_WRITE, INVALID_BODY), 400));
+                        KlaviyoRequest.post(KlaviyoPaths.LISTS, RateLimitBucket.LIST_WRITE, INVALID_BODY), 400)));
+        if (eventSyncs) {
+            probes.add(new Probe("events:write", "to create the events of event syncs", KlaviyoRequest.post(
+                    KlaviyoPaths.EVENT_BULK_CREATE_JOBS, RateLimitBucket.EVENT_CREATE, INVALID_BODY), 400));
+        }
         List<String> problems = new ArrayList<>();
         for (Probe probe : probes) {
             String endpoint = probe.request().method() + " " + KlaviyoPaths.pathOf(probe.request().pathAndQuery());

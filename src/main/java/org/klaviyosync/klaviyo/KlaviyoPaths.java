@@ -14,6 +14,7 @@ public final class KlaviyoPaths {
     public static final String PROFILES = "/api/profiles";
     public static final String PROFILE_IMPORT = "/api/profile-import";
     public static final String BULK_IMPORT_JOBS = "/api/profile-bulk-import-jobs";
+    public static final String EVENT_BULK_CREATE_JOBS = "/api/event-bulk-create-jobs";
 
     /** Klaviyo's largest page for {@code GET /api/lists}. */
     public static final int LIST_PAGE_SIZE = 10;
@@ -44,10 +45,6 @@ public final class KlaviyoPaths {
 
     public static String profilesPage(int pageSize) {
         return PROFILES + query("page[size]", Integer.toString(pageSize));
-    }
-
-    public static String listProfileRelationships(String listId) {
-        return list(listId) + "/relationships/profiles";
     }
 
     /** {@code /api/lists/{id}/relationships/profiles}: a list's memberships, removed with DELETE. */

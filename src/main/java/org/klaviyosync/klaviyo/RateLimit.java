@@ -9,6 +9,7 @@ package org.klaviyosync.klaviyo;
  */
 public enum RateLimit {
     BULK_IMPORT("bulk-import", 10, 150, "bulk import job submissions"),
+    EVENT_CREATE("event-create", 10, 150, "bulk create events jobs (event syncs)"),
     BULK_JOB_READ("bulk-job-read", 10, 150, "polling a job, listing jobs, reading a job's import errors"),
     LIST_WRITE("list-write", 10, 150, "list creation and adding profiles to lists"),
     LIST_REMOVE("list-remove", 10, 150, "removing profiles from lists (listMode=mirror)"),

@@ -6,6 +6,7 @@ package org.klaviyosync.klaviyo;
  */
 public enum RateLimitBucket {
     BULK_IMPORT("bulk-import", RateLimit.BULK_IMPORT),
+    EVENT_CREATE("event-create", RateLimit.EVENT_CREATE),
     /** Polling jobs, listing jobs and reading their import errors, paced apart from the imports. */
     BULK_JOB_READ("bulk-job-read", RateLimit.BULK_JOB_READ),
     PROFILE_IMPORT("profile-import", RateLimit.PROFILE_IMPORT),

@@ -56,7 +56,7 @@ import org.klaviyosync.fingerprint.PayloadFingerprint;
  * and the fingerprint computed from them ({@link PayloadFingerprint}), do not depend on column order. Bad data never throws:
  * the first problem found is returned in {@link MappedRow#problem()}. Thread-safe.
  */
-public final class ProfilePayloadMapper {
+public final class ProfilePayloadMapper implements PayloadMapper {
 
     /**
      * Klaviyo's per-profile limit of 100 KB, read as 100,000 bytes so that a profile Klaviyo might
@@ -128,6 +128,7 @@ public final class ProfilePayloadMapper {
     }
 
     /** Maps one row (column name to JDBC value). Never throws on bad data. */
+    @Override
     public MappedRow map(Map<String, Object> row) {
         try {
             return mapRow(row);

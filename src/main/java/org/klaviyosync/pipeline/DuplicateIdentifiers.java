@@ -36,6 +36,9 @@ final class DuplicateIdentifiers {
 
     /** How the warehouse computes the key of the sync's identifier, as the mapper normalises it. */
     static IdentifierKey keyOf(SyncDefinition sync) {
+        if (sync.event() != null) {
+            return IdentifierKey.exact(); // the event id, compared as it is
+        }
         if (sync.identifier() == Identifier.EMAIL) {
             return IdentifierKey.email();
         }

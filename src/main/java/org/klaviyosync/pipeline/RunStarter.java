@@ -40,7 +40,7 @@ public final class RunStarter implements Processor {
         String sql = runs.modelSql(run.sync());
         if (duplicates != null) {
             try {
-                sql = duplicates.wrap(sql, run.sync().identifierColumn(), DuplicateIdentifiers.keyOf(run.sync()));
+                sql = duplicates.wrap(sql, run.sync().rowKeyColumn(), DuplicateIdentifiers.keyOf(run.sync()));
             } catch (SQLException e) {
                 run.fail(ConnectionFailure.is(e) ? "could not connect to the warehouse: " + ConnectionFailure.reason(e)
                         : "the model could not be prepared: " + e.getMessage());

@@ -209,13 +209,14 @@ public final class RunRegistry {
                 long runId = store.openRun(syncId, started, dryRun, instanceId, scheduledFireTime);
                 ChangeDetector changes;
                 try {
-                    changes = changeDetector(sync, options);
+                    // events are append-only: an event sync looks its sent event ids up per chunk instead
+                    changes = sync.event() != null ? ChangeDetector.sendEverything() : changeDetector(sync, options);
                 } catch (SQLException | RuntimeException e) {
                     store.closeRun(new RunRecord(runId, syncId, started, Instant.now(), RunSummary.FAILED, dryRun, 0, 0,
                             0, 0, 0, 0, "the stored fingerprints could not be read: " + e.getMessage()));
                     throw e;
                 }
-                SyncRun run = new SyncRun(sync, runId, started, dryRun, new ProfileBatcher(batchProfiles, batchBytes),
+                SyncRun run = new SyncRun(sync, runId, started, dryRun, new ProfileBatcher(Math.min(batchProfiles, sync.kind().rowsPerRequest()), batchBytes),
                         dryRun ? ListTargets.unresolved() : listTargets.apply(sync), changes, options);
                 if (memberships != null && sync.listMode() == ListMode.MIRROR) {
                     try {
@@ -233,7 +234,8 @@ public final class RunRegistry {
                 LOG.info("Sync '{}' run {} started{}{}{}", syncId, runId,
                         instanceId == null ? "" : " on instance " + instanceId,
                         dryRun ? " (dry run: nothing will be sent)" : "",
-                        changes.sendsEverything() ? ", sending every row"
+                        sync.event() != null ? ", sending events not sent before"
+                                : changes.sendsEverything() ? ", sending every row"
                                 : ", sending new and changed rows (" + changes.acknowledgedCount()
                                         + " acknowledged before"
                                         + (options.replay().isEmpty() ? "" : ", " + options.replay().size() + " replayed")

@@ -222,7 +222,7 @@ public final class SyncRun {
 
     private void end(String key, InFlightRow row, RowOutcome outcome, String reason) {
         if (outcome == RowOutcome.REJECTED && row.code != null) {
-            settle(key, outcome, null, row.code, "sync '" + syncId() + "' row '" + key + "': Klaviyo rejected the profile ("
+            settle(key, outcome, null, row.code, "sync '" + syncId() + "' row '" + key + "': Klaviyo rejected the " + sync.kind().noun() + " ("
                     + row.code + "): " + row.reason, row.reason);
         } else {
             settle(key, outcome, null, row.code, reason);

@@ -58,8 +58,17 @@ public final class CliHarness {
 
     /** Writes a sync file instantiating the template with these parameters (name, value, ...). */
     public Path sync(String syncId, String... nameValues) throws IOException {
+        return templated("klaviyo-profile-sync", syncId, nameValues);
+    }
+
+    /** Writes an event sync file ({@code klaviyo-event-sync}) with these parameters (name, value, ...). */
+    public Path eventSync(String syncId, String... nameValues) throws IOException {
+        return templated("klaviyo-event-sync", syncId, nameValues);
+    }
+
+    private Path templated(String template, String syncId, String... nameValues) throws IOException {
         StringBuilder y = new StringBuilder();
-        y.append("- templatedRoute:\n    routeTemplateRef: klaviyo-profile-sync\n    routeId: ").append(syncId)
+        y.append("- templatedRoute:\n    routeTemplateRef: ").append(template).append("\n    routeId: ").append(syncId)
                 .append("\n    parameters:\n      - name: syncId\n        value: ").append(quote(syncId)).append('\n');
         for (int i = 0; i < nameValues.length; i += 2) {
             y.append("      - name: ").append(nameValues[i]).append("\n        value: ").append(quote(nameValues[i + 1]))

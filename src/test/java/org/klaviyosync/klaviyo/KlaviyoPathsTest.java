@@ -19,7 +19,6 @@ class KlaviyoPathsTest {
         assertEquals("/api/lists/Y6nRLr", KlaviyoPaths.list("Y6nRLr"));
         assertEquals("/api/profile-bulk-import-jobs/01J/import-errors?page%5Bsize%5D=100",
                 KlaviyoPaths.importErrors("01J", 100));
-        assertEquals("/api/lists/Y6nRLr/relationships/profiles", KlaviyoPaths.listProfileRelationships("Y6nRLr"));
     }
 
     @Test

@@ -18,10 +18,12 @@ import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.e2e.SyncTestEnvironment;
 import org.klaviyosync.klaviyo.RateLimit;
+import org.klaviyosync.warehouse.DemoOrders;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -36,15 +38,22 @@ import org.w3c.dom.NodeList;
 class HawtioJolokiaTest {
 
     private static final String SYNC = "customers-by-external-id";
+    private static final String EVENT_SYNC = "orders-placed";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final SyncTestEnvironment e2e = SyncTestEnvironment.withDemoCustomers(200).jobPollsUntilComplete(1);
 
+    /** The sample event sync reads the demo orders. */
+    @BeforeAll
+    static void orders() throws Exception {
+        DemoOrders.ensure(e2e.warehouse().dataSource(), 200);
+    }
+
     private ServiceHarness start() throws Exception {
         return ServiceHarness.start(e2e.work(), Map.of("WAREHOUSE_JDBC_URL", e2e.warehouse().jdbcUrl(),
                 "KLAVIYO_API_KEY", e2e.klaviyo().apiKey(), "KLAVIYO_BASE_URL", e2e.klaviyo().baseUrl()),
-                SYNC + ".yaml", "active-customers-by-email.yaml");
+                SYNC + ".yaml", "active-customers-by-email.yaml", EVENT_SYNC + ".yaml");
     }
 
     private static List<JsonNode> recordedRequests() throws Exception {
@@ -250,13 +259,18 @@ class HawtioJolokiaTest {
                 // Camel 4.18's dump leaves out doCatch and doFinally (they are described in the YAML too)
                 assertEquals(15, steps, "the sync's steps in the dump");
             }
+            if (route.getAttribute("id").equals(EVENT_SYNC)) {
+                assertEquals(14, steps, "the event sync's steps in the dump");
+            }
             routesChecked++;
         }
         for (RateLimit limit : RateLimit.values()) {
             assertTrue(ids.contains("klaviyo-throttle-" + limit.id()), limit + " has its throttle route: " + ids);
         }
         // each sync's schedule is a route of its own (klaviyo-sync-schedule.yaml): both syncs here have one
-        assertEquals(10 + RateLimit.values().length, routesChecked, "two syncs, their two schedules, five Klaviyo routes, history-retention and a"
+        assertTrue(ids.contains(EVENT_SYNC) && ids.contains("klaviyo-event-jobs"), ids.toString());
+        assertEquals(13 + RateLimit.values().length, routesChecked, "two profile syncs and an event sync, their three"
+                + " schedules, six Klaviyo routes (the event sync's klaviyo-event-jobs among them), history-retention and a"
                 + " throttle route per rate limit: " + ids);
     }
 
@@ -268,6 +282,9 @@ class HawtioJolokiaTest {
             }
             if (!e.getTagName().equals("from")) {
                 steps++;
+                // Hawtio labels a box with the step's id: ids stay short enough to read in the diagram
+                assertTrue(e.getAttribute("id").length() < 20, "step id " + e.getAttribute("id") + " is 20 characters"
+                        + " or more");
                 if (e.getAttribute("description").isBlank()) {
                     undescribed.add(e.getTagName() + " " + e.getAttribute("id"));
                 }

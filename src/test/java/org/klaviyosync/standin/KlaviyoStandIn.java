@@ -53,10 +53,14 @@ public final class KlaviyoStandIn implements AutoCloseable {
     public static final String PROFILES_WRITE = "profiles:write";
     public static final String LISTS_READ = "lists:read";
     public static final String LISTS_WRITE = "lists:write";
-    public static final Set<String> ALL_SCOPES = Set.of(PROFILES_READ, PROFILES_WRITE, LISTS_READ, LISTS_WRITE);
+    public static final String EVENTS_WRITE = "events:write";
+    public static final Set<String> ALL_SCOPES = Set.of(PROFILES_READ, PROFILES_WRITE, LISTS_READ, LISTS_WRITE,
+            EVENTS_WRITE);
 
     /** Limit of {@code POST /api/profile-import}; larger bodies answer 413. */
     public static final int PROFILE_IMPORT_MAX_BYTES = 100 * 1024;
+    /** Limit of {@code POST /api/event-bulk-create-jobs}; larger bodies answer 413. */
+    public static final int EVENT_BULK_CREATE_MAX_BYTES = 5 * 1024 * 1024;
     /** Limit of {@code POST /api/profile-bulk-import-jobs}; larger bodies answer 413. */
     public static final int BULK_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -102,6 +106,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final BulkImportJobsResource jobs = new BulkImportJobsResource(lock, ids, profiles, lists, faults);
     private final ProfilesResource profilesResource = new ProfilesResource(profiles);
     private final ListsResource listsResource = new ListsResource(lists, profiles);
+    private final EventBulkCreateResource events = new EventBulkCreateResource(lock);
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final ServiceTimes serviceTimes = new ServiceTimes();
     private volatile boolean recordBodies = true;
@@ -244,6 +249,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
             jobs.setImportErrorsUpperCaseEmails(false);
             lists.clear();
             profiles.clear();
+            events.clear();
         }
         requests.clear();
         serviceTimes.clear();
@@ -252,6 +258,16 @@ public final class KlaviyoStandIn implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- inspection
+
+    /** The events recorded through {@code POST /api/event-bulk-create-jobs}, in order. */
+    public List<EventBulkCreateResource.StoredEvent> events() {
+        return events.events();
+    }
+
+    /** How many events were ignored because an earlier event had their profile, metric and unique_id. */
+    public int ignoredEvents() {
+        return events.ignored();
+    }
 
     /** Creates a list directly (no rate limit, no daily cap) and returns its id. */
     public String createList(String name) {
@@ -409,6 +425,9 @@ public final class KlaviyoStandIn implements AutoCloseable {
                 union(paging, Set.of("fields[profile]", "additional-fields[profile]")), 0, this.jobs::jobProfiles);
         route("GET", jobs + "/([^/]+)/relationships/profiles", Set.of(PROFILES_READ), RateLimiter.BULK_IMPORT_READ,
                 paging, 0, this.jobs::jobProfileIds);
+
+        route("POST", "/api/event-bulk-create-jobs", Set.of(EVENTS_WRITE), RateLimiter.EVENT_BULK_CREATE, Set.of(),
+                EVENT_BULK_CREATE_MAX_BYTES, events::create);
 
         route("GET", "/api/lists", Set.of(LISTS_READ), RateLimiter.LIST_READ,
                 union(paging, Set.of("filter", "sort", "fields[list]", "fields[tag]", "fields[flow]", "include")), 0,

@@ -20,14 +20,14 @@ import org.klaviyosync.state.StoredRejection;
  * when they have none (upserted without list membership). The body becomes the batches
  * the chunk completed (often none).
  */
-public final class ProfileRouter implements Processor {
+public final class ProfileRowSorter implements Processor {
 
     /** Row results are written to the history in chunks of this size while the run goes on. */
     private static final int RESULTS_FLUSH_SIZE = 1000;
 
     private final RunRegistry runs;
 
-    public ProfileRouter(RunRegistry runs) {
+    public ProfileRowSorter(RunRegistry runs) {
         this.runs = runs;
     }
 
@@ -37,7 +37,7 @@ public final class ProfileRouter implements Processor {
         List<?> rows = exchange.getMessage().getBody(List.class);
         List<ProfileBatch> full = new ArrayList<>();
         for (Object row : rows) {
-            full.addAll(route(run, (MappedRow) row));
+            full.addAll(sort(run, (MappedRow) row));
         }
         exchange.getMessage().setBody(full);
         if (run.unstoredResultCount() >= RESULTS_FLUSH_SIZE) {
@@ -45,7 +45,7 @@ public final class ProfileRouter implements Processor {
         }
     }
 
-    List<ProfileBatch> route(SyncRun run, MappedRow row) throws Exception {
+    List<ProfileBatch> sort(SyncRun run, MappedRow row) throws Exception {
         String key = row.identifierValue();
         if (!row.valid()) {
             run.settle(key, RowOutcome.INVALID, row.problem().field(), null, row.describe(run.syncId()));

@@ -1,0 +1,155 @@
+package org.klaviyosync.config;
+
+import static org.klaviyosync.config.SyncValidator.problem;
+import static org.klaviyosync.config.SyncValidator.trimmed;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The profile sync ({@code routes/klaviyo-profile-sync.yaml}): each row upserts one profile
+ * through Klaviyo's bulk import jobs, joining its lists.
+ */
+final class ProfileSyncKind implements SyncKind {
+
+    @Override
+    public String templateId() {
+        return "klaviyo-profile-sync";
+    }
+
+    @Override
+    public List<SyncParameter> parameters() {
+        return Arrays.asList(SyncParameter.values());
+    }
+
+    @Override
+    public String noun() {
+        return "profile";
+    }
+
+    @Override
+    public String klaviyoRequest() {
+        return "POST /api/profile-bulk-import-jobs";
+    }
+
+    @Override
+    public int rowsPerRequest() {
+        return 10_000;
+    }
+
+    @Override
+    public List<String> scopes() {
+        return List.of("profiles:read", "profiles:write", "lists:read", "lists:write");
+    }
+
+    @Override
+    public SyncDefinition define(SyncValidator.Common common, SyncFileReader.SyncFile file, List<String> problems) {
+        Map<String, String> p = file.parameters();
+        Identifier identifier = SyncValidator.identifier(file, SyncParameter.IDENTIFIER, problems);
+        String identifierColumn = trimmed(p.get(SyncParameter.IDENTIFIER_COLUMN.key()));
+
+        PropertyMappings properties = null;
+        String propertiesText = trimmed(p.get(SyncParameter.PROPERTIES.key()));
+        if (propertiesText != null) {
+            List<String> mappingProblems = new ArrayList<>();
+            properties = PropertyMappings.parse(propertiesText, mappingProblems);
+            for (String mp : mappingProblems) {
+                problems.add(problem(file, SyncParameter.PROPERTIES, mp
+                        + "; write '*' or comma-separated klaviyoField=column pairs such as 'first_name=given_name,tier=tier'"));
+            }
+            for (Map.Entry<String, String> mapping : properties.fieldToColumn().entrySet()) {
+                SyncValidator.checkField(file, mapping.getKey(), mapping.getValue(), identifier, identifierColumn, problems);
+            }
+        }
+
+        String listColumn = trimmed(p.get(SyncParameter.LIST_COLUMN.key()));
+        List<String> lists = new ArrayList<>();
+        String listsText = p.get(SyncParameter.LISTS.key());
+        if (listsText != null) {
+            for (String l : listsText.split(",")) {
+                if (!l.trim().isEmpty()) {
+                    lists.add(l.trim());
+                }
+            }
+        }
+        if (listColumn == null && lists.isEmpty()) {
+            problems.add(file.file() + ": neither 'listColumn' nor 'lists' is set; every profile must join a list, so"
+                    + " set lists (e.g. 'Warehouse Sync') and/or listColumn (a column holding a JSON array of list names or ids)");
+        }
+
+        boolean createLists = true;
+        String createListsText = trimmed(p.get(SyncParameter.CREATE_LISTS.key()));
+        if (createListsText != null) {
+            switch (createListsText.toLowerCase(Locale.ROOT)) {
+                case "true" -> createLists = true;
+                case "false" -> createLists = false;
+                default -> problems.add(problem(file, SyncParameter.CREATE_LISTS, "'" + createListsText
+                        + "' is not true or false"));
+            }
+        }
+
+        NullHandling nulls = NullHandling.SKIP;
+        String nullsText = trimmed(p.get(SyncParameter.NULLS.key()));
+        if (nullsText != null) {
+            nulls = NullHandling.named(nullsText).orElse(null);
+            if (nulls == null) {
+                problems.add(problem(file, SyncParameter.NULLS, "'" + nullsText + "' is not skip or clear; use skip"
+                        + " (the default: a SQL NULL leaves Klaviyo's value alone) or clear (a SQL NULL clears the"
+                        + " value in Klaviyo)"));
+            }
+        }
+
+        String phoneRegion = null;
+        if (p.containsKey(SyncParameter.PHONE_REGION.key())) {
+            String regionText = trimmed(p.get(SyncParameter.PHONE_REGION.key()));
+            if (regionText == null) {
+                problems.add(problem(file, SyncParameter.PHONE_REGION, "is empty; give an ISO 3166 two-letter region"
+                        + " code such as US or GB, or remove the parameter to accept E.164 phone numbers only"));
+            } else {
+                phoneRegion = PhoneRegions.normalize(regionText);
+                if (phoneRegion == null) {
+                    problems.add(problem(file, SyncParameter.PHONE_REGION, "'" + regionText + "' is not a region"
+                            + " with a phone numbering plan; use an ISO 3166-1 alpha-2 code in upper case, such as US,"
+                            + " GB, DE or FR (the list: https://www.iso.org/obp/ui/#search/code/, or Wikipedia's"
+                            + " 'ISO 3166-1 alpha-2')"));
+                }
+            }
+        }
+
+        ListMode listMode = ListMode.ADD;
+        String listModeText = trimmed(p.get(SyncParameter.LIST_MODE.key()));
+        if (listModeText != null) {
+            listMode = ListMode.named(listModeText).orElse(null);
+            if (listMode == null) {
+                problems.add(problem(file, SyncParameter.LIST_MODE, "'" + listModeText + "' is not add or mirror; use"
+                        + " add (the default: profiles are only added to lists) or mirror (the sync also removes the"
+                        + " memberships it added when a row no longer names the list)"));
+            }
+        }
+        int maxRemovalPercent = SyncDefinition.DEFAULT_MAX_REMOVAL_PERCENT;
+        String percentText = trimmed(p.get(SyncParameter.MAX_REMOVAL_PERCENT.key()));
+        if (percentText != null) {
+            try {
+                maxRemovalPercent = Integer.parseInt(percentText);
+            } catch (NumberFormatException e) {
+                maxRemovalPercent = -1;
+            }
+            if (maxRemovalPercent < 0 || maxRemovalPercent > 100) {
+                problems.add(problem(file, SyncParameter.MAX_REMOVAL_PERCENT, "'" + percentText + "' is not a"
+                        + " whole number from 0 to 100; give the largest share (in percent, default 20) of the"
+                        + " memberships the sync manages in a list that one run may remove"));
+            }
+        }
+
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new SyncDefinition(common.syncId(), file.file(), common.model(), common.modelSql(), common.schedule(),
+                identifier, identifierColumn, properties, listColumn, lists, createLists, nulls, phoneRegion, listMode,
+                maxRemovalPercent, this, null);
+    }
+
+}
