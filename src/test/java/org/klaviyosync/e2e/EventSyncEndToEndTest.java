@@ -174,21 +174,21 @@ class EventSyncEndToEndTest {
 
     @Test
     void aRequestKlaviyoFindsTooLargeIsHalvedUntilItFits() throws Exception {
-        // nine texts just under Klaviyo's 100 KB each make an event of about 900 KB; with the batch byte
-        // limit raised past Klaviyo's 5 MB, seven of them make a request Klaviyo answers with 413
+        // nine texts just under Klaviyo's 100 KB each make an event of about 900 KB; five fit the client's
+        // 5 MB request limit, and a Klaviyo that counts 3 MB as too large answers those five with 413
         StringBuilder columns = new StringBuilder();
         for (int i = 1; i <= 9; i++) {
             columns.append(", repeat('x', 99000) as t").append(i);
         }
-        e2e.cli().env("KLAVIYO_BATCH_MAX_BYTES", "20000000");
+        e2e.klaviyo().limitRequestBytes(EVENTS, 3_000_000);
         e2e.cli().eventSync("big", "model", "select order_id, customer_id" + columns + " from orders where order_id in"
                 + " ('o-1', 'o-2', 'o-3', 'o-4', 'o-5', 'o-6', 'o-7')", "metric", "Big", "identifier", "external_id",
                 "identifierColumn", "customer_id", "eventIdColumn", "order_id", "properties", "*");
         assertCounts(run("run", "--json", "big"), 7, 7, 0, 0, 0);
         List<Integer> statuses = e2e.klaviyo().requests().stream().filter(r -> r.path().equals(EVENTS))
                 .map(r -> r.responseStatus()).toList();
-        // 7 events of about 900 KB are refused; 3 and 4 of them fit
-        assertEquals(List.of(413, 202, 202), statuses);
+        // 5 events of about 900 KB are refused; 2 and 3 of them fit, then the last 2
+        assertEquals(List.of(413, 202, 202, 202), statuses);
         assertEquals(7, e2e.klaviyo().events().size());
     }
 
