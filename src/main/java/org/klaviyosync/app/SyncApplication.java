@@ -26,7 +26,9 @@ import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.klaviyosync.cluster.ClusterSettings;
 import org.klaviyosync.config.SyncDefinition;
-import org.klaviyosync.klaviyo.BulkImportJobs;
+import org.klaviyosync.klaviyo.BulkImportSubmissions;
+import org.klaviyosync.klaviyo.BulkJobReader;
+import org.klaviyosync.klaviyo.JobPolling;
 import org.klaviyosync.klaviyo.KeyCheck;
 import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.klaviyo.ListCreationBudget;
@@ -280,8 +282,7 @@ public final class SyncApplication implements AutoCloseable {
                     Duration.ofMillis(settings.getLong("klaviyo.outage.cool-down-ms", 60_000)), Clock.systemUTC());
             klaviyo = new KlaviyoApi(transport, json, retry, breaker);
         }
-        BulkImportJobs jobs = klaviyo == null ? null : new BulkImportJobs(klaviyo, json);
-        BulkJobSettler settler = new BulkJobSettler(jobs,
+        BulkJobSettler settler = new BulkJobSettler(klaviyo == null ? null : new JobPolling(new BulkJobReader(klaviyo, json)),
                 Duration.ofMillis(settings.getLong("klaviyo.job-poll-interval-ms", 2000)),
                 Duration.ofMillis(settings.getLong("klaviyo.job-timeout-ms", 1_800_000)),
                 klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)), commits,
@@ -289,7 +290,7 @@ public final class SyncApplication implements AutoCloseable {
         this.settler = settler;
         main.bind("bulkJobSettler", settler);
         main.bind("bulkImportSubmitter",
-                new BulkImportSubmitter(jobs, settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
+                new BulkImportSubmitter(klaviyo == null ? null : new BulkImportSubmissions(klaviyo, json), settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
         // camel-micrometer-prometheus serves the registry bound under this name on /observe/metrics
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind("metricsRegistry", meters);

@@ -3,7 +3,7 @@ package org.klaviyosync.pipeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.ApiErrors;
-import org.klaviyosync.klaviyo.BulkImportJobs;
+import org.klaviyosync.klaviyo.BulkImportSubmissions;
 import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.klaviyo.BulkSubmission;
 import org.klaviyosync.klaviyo.KlaviyoAuthException;
@@ -26,11 +26,11 @@ public final class BulkImportSubmitter implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkImportSubmitter.class);
 
-    private final BulkImportJobs jobs;
+    private final BulkImportSubmissions jobs;
     private final BulkJobSettler settler;
     private final int maxPendingJobs;
 
-    public BulkImportSubmitter(BulkImportJobs jobs, BulkJobSettler settler, int maxPendingJobs) {
+    public BulkImportSubmitter(BulkImportSubmissions jobs, BulkJobSettler settler, int maxPendingJobs) {
         this.jobs = jobs;
         this.settler = settler;
         this.maxPendingJobs = maxPendingJobs;

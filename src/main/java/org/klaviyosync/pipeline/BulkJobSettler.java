@@ -12,10 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.klaviyosync.klaviyo.BulkImportJobs;
 import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.klaviyo.ImportError;
 import org.klaviyosync.klaviyo.JobOutcome;
+import org.klaviyosync.klaviyo.JobPolling;
 import org.klaviyosync.klaviyo.JobReconciliation;
 import org.klaviyosync.klaviyo.JobState;
 import org.klaviyosync.run.SyncRun;
@@ -32,7 +32,7 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkJobSettler.class);
 
-    private final BulkImportJobs jobs;
+    private final JobPolling jobs;
     private final Duration pollInterval;
     private final Duration timeout;
     private final NullClearer nullClearer;
@@ -45,7 +45,7 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
      * The fingerprints of the rows a job settled are stored by {@code commits}, on the settling thread.
      * At a run's end its jobs are settled {@code threads} at a time.
      */
-    public BulkJobSettler(BulkImportJobs jobs, Duration pollInterval, Duration timeout, NullClearer nullClearer,
+    public BulkJobSettler(JobPolling jobs, Duration pollInterval, Duration timeout, NullClearer nullClearer,
             FingerprintCommits commits, int threads) {
         this.jobs = jobs;
         this.pollInterval = pollInterval;

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 class BulkImportJobsTest {
 
     private final Fakes f = new Fakes();
-    private final BulkImportJobs jobs = new BulkImportJobs(f.api, Fakes.JSON);
+    private final BulkImportSubmissions jobs = new BulkImportSubmissions(f.api, Fakes.JSON);
+    private final BulkJobReader reader = new BulkJobReader(f.api, Fakes.JSON);
+    private final JobPolling polling = new JobPolling(reader);
 
     private static List<BulkProfile> profiles(int n) {
         List<BulkProfile> out = new ArrayList<>();
@@ -172,7 +174,7 @@ class BulkImportJobsTest {
         f.transport.respond(200, "{\"data\":{\"id\":\"01JOB\",\"attributes\":{\"status\":\"processing\","
                 + "\"created_at\":\"2026-08-01T10:00:00+00:00\",\"total_count\":10,\"completed_count\":4,\"failed_count\":1}}}");
 
-        JobState s = jobs.poll("01JOB");
+        JobState s = reader.poll("01JOB");
 
         assertEquals(new JobState("01JOB", "processing", 10, 4, 1,
                 java.time.Instant.parse("2026-08-01T10:00:00Z"), null), s);
@@ -191,15 +193,15 @@ class BulkImportJobsTest {
                         + "\"original_payload\":{\"type\":\"profile\",\"attributes\":{\"external_id\":42}}}}],"
                         + "\"links\":{\"self\":\"s\",\"next\":null}}");
 
-        List<ImportError> errors = jobs.importErrors("01JOB");
+        List<ImportError> errors = reader.importErrors("01JOB");
 
         assertEquals(2, errors.size());
         assertEquals("/api/profile-bulk-import-jobs/01JOB/import-errors?page%5Bsize%5D=100", f.transport.path(0));
         assertEquals("/api/profile-bulk-import-jobs/01JOB/import-errors?page%5Bcursor%5D=abc&page%5Bsize%5D=100",
                 f.transport.path(1));
-        assertEquals("a@x.com", BulkImportJobs.identifierOf(errors.get(0).originalPayload(), "email"));
-        assertEquals("42", BulkImportJobs.identifierOf(errors.get(1).originalPayload(), "external_id"));
-        assertNull(BulkImportJobs.identifierOf(errors.get(1).originalPayload(), "email"));
+        assertEquals("a@x.com", ProfilePointers.identifierOf(errors.get(0).originalPayload(), "email"));
+        assertEquals("42", ProfilePointers.identifierOf(errors.get(1).originalPayload(), "external_id"));
+        assertNull(ProfilePointers.identifierOf(errors.get(1).originalPayload(), "email"));
         assertEquals("/data", errors.get(0).pointer());
     }
 
@@ -211,7 +213,7 @@ class BulkImportJobsTest {
                 .respond(200, "{\"data\":[{\"id\":\"e\",\"attributes\":{\"code\":\"invalid\",\"title\":\"t\",\"detail\":\"d\","
                         + "\"source\":{}}}],\"links\":{}}");
 
-        JobOutcome o = jobs.awaitCompletion("J", Duration.ofSeconds(5), Duration.ofMinutes(1));
+        JobOutcome o = polling.awaitCompletion("J", Duration.ofSeconds(5), Duration.ofMinutes(1));
 
         assertFalse(o.timedOut());
         assertEquals(1, o.errors().size());
@@ -224,7 +226,7 @@ class BulkImportJobsTest {
             f.transport.respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"processing\",\"total_count\":2}}}");
         }
 
-        JobOutcome o = jobs.awaitCompletion("J", Duration.ofSeconds(10), Duration.ofSeconds(25));
+        JobOutcome o = polling.awaitCompletion("J", Duration.ofSeconds(10), Duration.ofSeconds(25));
 
         assertTrue(o.timedOut());
         assertEquals("processing", o.state().status());
@@ -241,11 +243,11 @@ class BulkImportJobsTest {
             batch.add(new BulkProfile("ü-" + i, p));
         }
         for (String list : new String[] {null, "Ab\"c"}) {
-            assertEquals(tree(BulkImportJobs.requestBody(Fakes.JSON, batch, list)),
-                    Fakes.JSON.readTree(BulkImportJobs.body(Fakes.JSON, batch, list)));
+            assertEquals(tree(BulkImportBody.tree(Fakes.JSON, batch, list)),
+                    Fakes.JSON.readTree(BulkImportBody.bytes(Fakes.JSON, batch, list)));
         }
-        assertEquals(tree(BulkImportJobs.requestBody(Fakes.JSON, List.of(), "L")),
-                Fakes.JSON.readTree(BulkImportJobs.body(Fakes.JSON, List.of(), "L")));
+        assertEquals(tree(BulkImportBody.tree(Fakes.JSON, List.of(), "L")),
+                Fakes.JSON.readTree(BulkImportBody.bytes(Fakes.JSON, List.of(), "L")));
     }
 
     /** The tree as parsed from its JSON (the profiles in it are raw values until then). */
