@@ -28,7 +28,7 @@ import org.klaviyosync.cluster.ClusterSettings;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.BulkImportSubmissions;
 import org.klaviyosync.klaviyo.BulkJobReader;
-import org.klaviyosync.klaviyo.JobPolling;
+import org.klaviyosync.klaviyo.BulkJobWatch;
 import org.klaviyosync.klaviyo.KeyCheck;
 import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.klaviyo.ListCreationBudget;
@@ -282,15 +282,19 @@ public final class SyncApplication implements AutoCloseable {
                     Duration.ofMillis(settings.getLong("klaviyo.outage.cool-down-ms", 60_000)), Clock.systemUTC());
             klaviyo = new KlaviyoApi(transport, json, retry, breaker);
         }
-        BulkJobSettler settler = new BulkJobSettler(klaviyo == null ? null : new JobPolling(new BulkJobReader(klaviyo, json)),
-                Duration.ofMillis(settings.getLong("klaviyo.job-poll-interval-ms", 2000)),
-                Duration.ofMillis(settings.getLong("klaviyo.job-timeout-ms", 1_800_000)),
+        Duration jobTimeout = Duration.ofMillis(settings.getLong("klaviyo.job-timeout-ms", 1_800_000));
+        BulkJobReader jobReader = klaviyo == null ? null : new BulkJobReader(klaviyo, json);
+        BulkJobWatch jobWatch = klaviyo == null ? null : new BulkJobWatch(jobReader,
+                Duration.ofMillis(settings.getLong("klaviyo.job-poll-interval-ms", 200)),
+                Duration.ofMillis(settings.getLong("klaviyo.job-poll-max-interval-ms", 30_000)),
+                settings.getInt("klaviyo.job-reads-per-minute", 100), jobTimeout.multipliedBy(2));
+        BulkJobSettler settler = new BulkJobSettler(jobWatch, jobReader, jobTimeout,
                 klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)), commits,
                 settings.getInt("klaviyo.submit-threads", 4));
         this.settler = settler;
         main.bind("bulkJobSettler", settler);
         main.bind("bulkImportSubmitter",
-                new BulkImportSubmitter(klaviyo == null ? null : new BulkImportSubmissions(klaviyo, json), settler, settings.getInt("klaviyo.max-pending-jobs", 50)));
+                new BulkImportSubmitter(klaviyo == null ? null : new BulkImportSubmissions(klaviyo, json), settler, settings.getInt("klaviyo.max-pending-jobs", 200)));
         // camel-micrometer-prometheus serves the registry bound under this name on /observe/metrics
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind("metricsRegistry", meters);

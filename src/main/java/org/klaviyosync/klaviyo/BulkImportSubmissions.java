@@ -1,5 +1,6 @@
 package org.klaviyosync.klaviyo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,11 +74,12 @@ public final class BulkImportSubmissions {
 
     /** The job a 2xx answer to the POST names. */
     private SubmittedJob accepted(KlaviyoResponse r, List<BulkProfile> batch) {
-        String id = api.readJson(r, "POST " + KlaviyoPaths.BULK_IMPORT_JOBS).path("data").path("id").asText("");
+        JsonNode data = api.readJson(r, "POST " + KlaviyoPaths.BULK_IMPORT_JOBS).path("data");
+        String id = data.path("id").asText("");
         if (id.isEmpty()) {
             throw new KlaviyoRequestException("Klaviyo accepted a bulk import job but sent no job id", r.status(),
                     List.of());
         }
-        return new SubmittedJob(id, batch);
+        return new SubmittedJob(id, batch, BulkJobReader.state(data));
     }
 }

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /** Reads bulk import jobs from Klaviyo: a job's state, and a finished job's per-profile errors. */
 public final class BulkJobReader {
@@ -32,6 +33,37 @@ public final class BulkJobReader {
                     + ApiErrors.summarize(r, json), r.status(), ApiErrors.parse(r.body(), json));
         }
         return state(api.readJson(r, "GET bulk import job").path("data"));
+    }
+
+    /**
+     * Lists jobs newest first ({@code GET /api/profile-bulk-import-jobs}, {@value KlaviyoPaths#JOB_PAGE_SIZE}
+     * a page) whose status matches {@code statusFilter} (null: every job), handing each page to
+     * {@code onPage}, and follows {@code links.next} while {@code onPage} answers true.
+     *
+     * @return the calls made
+     */
+    public int list(String statusFilter, Predicate<JobPage> onPage) {
+        String next = KlaviyoPaths.bulkImportJobsListing(statusFilter);
+        int calls = 0;
+        while (next != null) {
+            KlaviyoResponse r = api.send(KlaviyoRequest.get(next, RateLimitBucket.BULK_JOB_READ));
+            calls++;
+            if (r.status() != 200) {
+                throw new KlaviyoRequestException("listing bulk import jobs failed: " + ApiErrors.summarize(r, json),
+                        r.status(), ApiErrors.parse(r.body(), json));
+            }
+            JsonNode page = api.readJson(r, "GET bulk import jobs");
+            List<JobState> states = new ArrayList<>();
+            page.path("data").forEach(job -> states.add(state(job)));
+            JsonNode link = page.path("links").path("next");
+            boolean last = !link.isTextual() || link.asText().isBlank();
+            next = onPage.test(new JobPage(states, last)) && !last ? KlaviyoPaths.relativize(link.asText()) : null;
+        }
+        return calls;
+    }
+
+    /** One page of a job listing: its jobs, newest first, and whether no page follows. */
+    public record JobPage(List<JobState> jobs, boolean last) {
     }
 
     /** All per-profile errors of a job, following every cursor page. */

@@ -19,7 +19,6 @@ class BulkImportJobsTest {
     private final Fakes f = new Fakes();
     private final BulkImportSubmissions jobs = new BulkImportSubmissions(f.api, Fakes.JSON);
     private final BulkJobReader reader = new BulkJobReader(f.api, Fakes.JSON);
-    private final JobPolling polling = new JobPolling(reader);
 
     private static List<BulkProfile> profiles(int n) {
         List<BulkProfile> out = new ArrayList<>();
@@ -206,31 +205,39 @@ class BulkImportJobsTest {
     }
 
     @Test
-    void awaitCompletionPollsThenFetchesErrors() {
-        f.transport.respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"queued\",\"total_count\":2}}}")
-                .respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"complete\",\"total_count\":2,"
-                        + "\"completed_count\":1,\"failed_count\":1}}}")
-                .respond(200, "{\"data\":[{\"id\":\"e\",\"attributes\":{\"code\":\"invalid\",\"title\":\"t\",\"detail\":\"d\","
-                        + "\"source\":{}}}],\"links\":{}}");
+    void aFinishedJobWithFailuresFetchesItsImportErrors() {
+        f.transport.respond(200, "{\"data\":[{\"id\":\"e\",\"attributes\":{\"code\":\"invalid\",\"title\":\"t\",\"detail\":\"d\","
+                + "\"source\":{}}}],\"links\":{}}");
 
-        JobOutcome o = polling.awaitCompletion("J", Duration.ofSeconds(5), Duration.ofMinutes(1));
+        JobOutcome o = reader.finished(new JobState("J", "complete", 2, 1, 1, null, null));
 
         assertFalse(o.timedOut());
         assertEquals(1, o.errors().size());
-        assertEquals(List.of(Duration.ofSeconds(5)), f.sleeper.sleeps);
+        assertEquals("/api/profile-bulk-import-jobs/J/import-errors?page%5Bsize%5D=100", f.transport.path(0));
+        assertTrue(reader.finished(new JobState("K", "complete", 2, 2, 0, null, null)).errors().isEmpty());
+        assertEquals(1, f.transport.requests.size(), "no error read for a job without failures");
     }
 
     @Test
-    void awaitCompletionGivesUpAtTheTimeout() {
-        for (int i = 0; i < 3; i++) {
-            f.transport.respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"processing\",\"total_count\":2}}}");
-        }
+    void aListingFollowsPagesWhileAsked() {
+        f.transport.respond(200, "{\"data\":[{\"id\":\"A\",\"attributes\":{\"status\":\"queued\",\"total_count\":1}}],"
+                        + "\"links\":{\"next\":\"https://a.klaviyo.com/api/profile-bulk-import-jobs?page%5Bcursor%5D=c2\"}}")
+                .respond(200, "{\"data\":[{\"id\":\"B\",\"attributes\":{\"status\":\"processing\",\"total_count\":2}}],"
+                        + "\"links\":{\"next\":\"https://a.klaviyo.com/api/profile-bulk-import-jobs?page%5Bcursor%5D=c3\"}}");
+        List<String> seen = new ArrayList<>();
 
-        JobOutcome o = polling.awaitCompletion("J", Duration.ofSeconds(10), Duration.ofSeconds(25));
+        int calls = reader.list(BulkJobWatch.IN_PROGRESS, page -> {
+            page.jobs().forEach(s -> seen.add(s.jobId() + ":" + s.status()));
+            return seen.size() < 2;
+        });
 
-        assertTrue(o.timedOut());
-        assertEquals("processing", o.state().status());
-        assertEquals(3, f.transport.requests.size());
+        assertEquals(2, calls);
+        assertEquals(List.of("A:queued", "B:processing"), seen);
+        assertEquals("/api/profile-bulk-import-jobs?filter=any%28status%2C%5B%22queued%22%2C%22processing%22%5D%29"
+                + "&sort=-created_at&fields%5Bprofile-bulk-import-job%5D=status%2Ccreated_at%2Ctotal_count%2C"
+                + "completed_count%2Cfailed_count&page%5Bsize%5D=100", f.transport.path(0));
+        assertEquals(RateLimitBucket.BULK_JOB_READ, f.transport.request(0).bucket());
+        assertEquals("/api/profile-bulk-import-jobs?page%5Bcursor%5D=c2", f.transport.path(1));
     }
 
     @Test

@@ -287,7 +287,9 @@ final class BulkImportJobsResource {
      * otherwise oldest first; {@code page[size]} 1 to 100, default 20; sparse fieldset), all checked
      * before anything happens. The page shows the jobs as they stand; then each job on it that is not
      * complete counts as polled once (a job listed or polled {@code pollsUntilComplete} times in all
-     * completes, and shows so the next time it is looked at). Keyset cursors (after or before a job)
+     * completes, and shows so the next time it is looked at). With a completion delay, every job whose
+     * delay has passed completes before the filter is applied, as Klaviyo's jobs complete on their own
+     * time. A job that is gone ({@link Faults#nextBulkJobGone()}) is never listed. Keyset cursors (after or before a job)
      * keep a job that enters or leaves the status filter between two pages from shifting the others.
      * Takes the lock itself.
      */
@@ -315,12 +317,27 @@ final class BulkImportJobsResource {
         int size = Paging.size(req, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
         Paging.KeyCursor cursor = Paging.keyCursor(req);
 
+        if (completionDelayMillis >= 0) {
+            // jobs that completed by time are complete whether or not this page shows them
+            List<Job> due = new ArrayList<>();
+            synchronized (lock) {
+                for (Job j : jobs.values()) {
+                    if (!j.gone && !j.claimed && !j.status.equals("complete")
+                            && !Instant.now().isBefore(j.createdAt.plusMillis(completionDelayMillis)) && poll(j)) {
+                        due.add(j);
+                    }
+                }
+            }
+            for (Job j : due) {
+                complete(j);
+            }
+        }
         Paging.Page<Job> page;
         List<Job> completing = new ArrayList<>();
         synchronized (lock) {
             List<Job> found = new ArrayList<>();
             for (Job j : jobs.values()) {
-                if (Filters.matches(filter, f -> f.equals("status") ? j.status : null)) {
+                if (!j.gone && Filters.matches(filter, f -> f.equals("status") ? j.status : null)) {
                     found.add(j);
                 }
             }
