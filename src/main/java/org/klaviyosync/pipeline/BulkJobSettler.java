@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +45,8 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
     private final FingerprintCommits commits;
     private final int threads;
     private final ExecutorService workers;
+    /** Settling the submitters handed over, per run, waited for at the run's end. */
+    private final Map<SyncRun, List<Future<?>>> inBackground = new ConcurrentHashMap<>();
 
     /**
      * With {@code nullClearer}, an acknowledged row that has nulls to clear gets them cleared first.
@@ -83,6 +87,7 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
     @Override
     public void process(Exchange exchange) throws Exception {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
+        awaitSettling(run);
         int parallel = Math.min(threads, run.pendingJobCount());
         if (parallel <= 1) {
             while (run.pendingJobCount() > 0) {
@@ -123,20 +128,50 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
     }
 
     /**
-     * Settles the run's pending jobs Klaviyo has finished, after a look at them if one is due. Called
-     * by the submitters as they go, so that jobs settle during the run rather than all at its end. A
-     * failed look leaves the jobs to be settled later.
+     * Settles the run's pending jobs Klaviyo has finished, after a look at them if one is due, on the
+     * settler's own threads: the submitters that call it as they go keep submitting while the rows of
+     * finished jobs are ended and their fingerprints stored. A failed look leaves the jobs to be
+     * settled later; a failed settling defers the job's rows.
      */
     public void settleFinished(SyncRun run) {
         if (run.pendingJobCount() == 0) {
             return;
         }
         watch.lookIfDue();
-        for (SyncRun.PendingJob job : run.takePendingJobs(j -> watch.isFinished(j.jobId()))) {
+        List<SyncRun.PendingJob> finished = run.takePendingJobs(j -> watch.isFinished(j.jobId()));
+        if (finished.isEmpty()) {
+            return;
+        }
+        List<Future<?>> settling = inBackground.computeIfAbsent(run, r -> new ArrayList<>());
+        synchronized (settling) {
+            settling.add(workers.submit(() -> {
+                for (SyncRun.PendingJob job : finished) {
+                    try {
+                        settle(run, job);
+                    } catch (Exception e) {
+                        LOG.warn("Sync '{}': settling bulk job {} failed: {}", run.syncId(), job.jobId(),
+                                e.getMessage());
+                    }
+                }
+            }));
+        }
+    }
+
+    /** Waits for the run's settling in the background to end. */
+    private void awaitSettling(SyncRun run) throws InterruptedException {
+        List<Future<?>> settling = inBackground.remove(run);
+        if (settling == null) {
+            return;
+        }
+        List<Future<?>> all;
+        synchronized (settling) {
+            all = List.copyOf(settling);
+        }
+        for (Future<?> f : all) {
             try {
-                settle(run, job);
-            } catch (Exception e) {
-                LOG.warn("Sync '{}': settling bulk job {} failed: {}", run.syncId(), job.jobId(), e.getMessage());
+                f.get();
+            } catch (ExecutionException e) {
+                LOG.warn("Sync '{}': settling finished bulk jobs failed: {}", run.syncId(), e.getCause().getMessage());
             }
         }
     }
