@@ -294,7 +294,8 @@ public final class SyncApplication implements AutoCloseable {
         this.settler = settler;
         main.bind("bulkJobSettler", settler);
         main.bind("bulkImportSubmitter",
-                new BulkImportSubmitter(klaviyo == null ? null : new BulkImportSubmissions(klaviyo, json), settler, settings.getInt("klaviyo.max-pending-jobs", 200)));
+                new BulkImportSubmitter(klaviyo == null ? null : new BulkImportSubmissions(klaviyo, json), settler,
+                        settings.getInt("klaviyo.max-pending-jobs", 200)));
         // camel-micrometer-prometheus serves the registry bound under this name on /observe/metrics
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind("metricsRegistry", meters);
