@@ -3,7 +3,9 @@ package org.klaviyosync.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import org.apache.camel.main.Main;
-import org.klaviyosync.klaviyo.BulkImportJobs;
+import org.klaviyosync.klaviyo.BulkImportSubmissions;
+import org.klaviyosync.klaviyo.BulkJobReader;
+import org.klaviyosync.klaviyo.BulkJobWatch;
 import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.klaviyo.ProfileImports;
 import org.klaviyosync.pipeline.BatchFlusher;
@@ -48,15 +50,19 @@ final class ProfileSyncBeans implements SyncKindBeans {
         main.bind("profileRowSorter", new ProfileRowSorter(runs));
         main.bind("batchFlusher", new BatchFlusher());
         FingerprintCommits commits = new FingerprintCommits(runs, settings.get(StateSettings.FINGERPRINT_BATCH_SIZE));
-        BulkImportJobs jobs = klaviyo == null ? null : new BulkImportJobs(klaviyo, json);
-        settler = new BulkJobSettler(jobs,
+        Duration jobTimeout = Duration.ofMillis(settings.get(KlaviyoSettings.JOB_TIMEOUT_MS));
+        BulkJobReader jobReader = klaviyo == null ? null : new BulkJobReader(klaviyo, json);
+        BulkJobWatch jobWatch = klaviyo == null ? null : new BulkJobWatch(jobReader,
                 Duration.ofMillis(settings.get(KlaviyoSettings.JOB_POLL_INTERVAL_MS)),
-                Duration.ofMillis(settings.get(KlaviyoSettings.JOB_TIMEOUT_MS)),
+                Duration.ofMillis(settings.get(KlaviyoSettings.JOB_POLL_MAX_INTERVAL_MS)),
+                settings.get(KlaviyoSettings.JOB_READS_PER_MINUTE), jobTimeout.multipliedBy(2));
+        settler = new BulkJobSettler(jobWatch, jobReader, jobTimeout,
                 klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)), commits,
                 settings.get(KlaviyoSettings.SUBMIT_THREADS));
         main.bind("bulkJobSettler", settler);
         main.bind("bulkImportSubmitter",
-                new BulkImportSubmitter(jobs, settler, settings.get(KlaviyoSettings.MAX_PENDING_JOBS)));
+                new BulkImportSubmitter(klaviyo == null ? null : new BulkImportSubmissions(klaviyo, json), settler,
+                        settings.get(KlaviyoSettings.MAX_PENDING_JOBS)));
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.klaviyosync.klaviyo;
 
 import java.util.List;
 
-/** The result of {@link BulkImportJobs#submit}: the jobs created and the profiles refused up front. */
+/** The result of {@link BulkImportSubmissions#submit}: the jobs created and the profiles refused up front. */
 public record BulkSubmission(List<SubmittedJob> jobs, List<RejectedProfile> rejected) {
 
     public BulkSubmission {

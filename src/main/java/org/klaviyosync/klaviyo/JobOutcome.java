@@ -3,7 +3,7 @@ package org.klaviyosync.klaviyo;
 import java.util.List;
 
 /**
- * How a bulk import job ended, as far as {@link BulkImportJobs#awaitCompletion} waited.
+ * How a bulk import job ended, as far as {@link org.klaviyosync.pipeline.BulkJobSettler} waited.
  *
  * @param state    the last state read
  * @param errors   per-profile import errors (fetched for complete jobs with failures)

@@ -54,11 +54,11 @@ public final class JobReconciliation {
         int unmatched = 0;
         for (ImportError error : errors) {
             String key = null;
-            int index = BulkImportJobs.profileIndex(error.pointer());
+            int index = ProfilePointers.profileIndex(error.pointer());
             if (index >= 0) {
                 key = index < rowKeys.size() ? rowKeys.get(index) : null;
             } else {
-                String value = BulkImportJobs.identifierOf(error.originalPayload(), identifierAttribute);
+                String value = ProfilePointers.identifierOf(error.originalPayload(), identifierAttribute);
                 if (value != null) {
                     String trimmed = value.trim();
                     if (keys.contains(trimmed)) {

@@ -80,15 +80,6 @@ public class KlaviyoApi {
     }
 
     /**
-     * Sends a call that must not be repeated at all. 429 is still retried (Klaviyo did not process
-     * the request), but an I/O error or a 5xx throws {@link KlaviyoUnavailableException} with
-     * {@code outcomeUnknown() == true} at once.
-     */
-    public KlaviyoResponse sendOnce(KlaviyoRequest request) {
-        return exchange(request, Function.identity(), LostAnswer.neverResend());
-    }
-
-    /**
      * Sends a call that must not be repeated blindly (creating a list). 429 is retried as usual.
      * When the answer is lost (an I/O error or any 5xx), Klaviyo may have processed the request:
      * after the backoff, {@code beforeResend} is asked first. A value ends the call with it (the
@@ -98,7 +89,7 @@ public class KlaviyoApi {
      */
     public <T> T sendCheckingBeforeResend(KlaviyoRequest request, Function<KlaviyoResponse, T> onAnswer,
             Supplier<Optional<T>> beforeResend) {
-        return exchange(request, onAnswer, new LostAnswer<>(true, Objects.requireNonNull(beforeResend, "beforeResend")));
+        return exchange(request, onAnswer, new LostAnswer<>(Objects.requireNonNull(beforeResend, "beforeResend")));
     }
 
     /** Waits with the policy's {@link Sleeper} (e.g. between job polls). */
@@ -133,23 +124,18 @@ public class KlaviyoApi {
      * What a call does when its answer is lost (no answer, or a server error): Klaviyo may have
      * processed the request.
      *
-     * @param mayResend    whether the request may be sent again at all
      * @param beforeResend null to resend blindly, and then only after the server errors worth
      *                     retrying; otherwise asked before each resend, which then follows any
      *                     server error, since the check and not the status says what took effect
      */
-    private record LostAnswer<T>(boolean mayResend, Supplier<Optional<T>> beforeResend) {
+    private record LostAnswer<T>(Supplier<Optional<T>> beforeResend) {
 
         static <T> LostAnswer<T> resendBlindly() {
-            return new LostAnswer<>(true, null);
-        }
-
-        static <T> LostAnswer<T> neverResend() {
-            return new LostAnswer<>(false, null);
+            return new LostAnswer<>(null);
         }
 
         boolean resendsAfter(int status) {
-            return mayResend && (beforeResend != null || RETRYABLE_SERVER_ERRORS.contains(status));
+            return beforeResend != null || RETRYABLE_SERVER_ERRORS.contains(status);
         }
 
         Optional<T> check() {
@@ -195,7 +181,7 @@ public class KlaviyoApi {
                 publish(request, KlaviyoCallEvent.NO_ANSWER, attempt, started);
                 String what = "no answer (" + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + ApiErrors.scrub(e.getMessage())) + ")";
-                if (!lostAnswer.mayResend() || attempt >= maxAttempts) {
+                if (attempt >= maxAttempts) {
                     throw unavailable(endpoint, what, KlaviyoCallEvent.NO_ANSWER, attempt, true, e);
                 }
                 Optional<T> checked = beforeResend(endpoint, what, attempt, lostAnswer);

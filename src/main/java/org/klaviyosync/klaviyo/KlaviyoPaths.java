@@ -73,6 +73,18 @@ public final class KlaviyoPaths {
         return BULK_IMPORT_JOBS + "/" + segment(jobId);
     }
 
+    /**
+     * The newest jobs first, {@value #JOB_PAGE_SIZE} a page, only the attributes a job's outcome needs,
+     * filtered on status by {@code statusFilter} ({@code equals(status,"complete")} or
+     * {@code any(status,["queued","processing"])}; null lists every job).
+     */
+    public static String bulkImportJobsListing(String statusFilter) {
+        String fieldsSortAndSize = "sort=-created_at&" + encode("fields[profile-bulk-import-job]") + "="
+                + encode("status,created_at,total_count,completed_count,failed_count") + "&" + encode("page[size]")
+                + "=" + JOB_PAGE_SIZE;
+        return BULK_IMPORT_JOBS + (statusFilter == null ? "?" : query("filter", statusFilter) + "&") + fieldsSortAndSize;
+    }
+
     public static String importErrors(String jobId, int pageSize) {
         return bulkImportJob(jobId) + "/import-errors" + query("page[size]", Integer.toString(pageSize));
     }

@@ -3,8 +3,7 @@ package org.klaviyosync.pipeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.ApiErrors;
-import org.klaviyosync.klaviyo.BulkImportJobs;
-import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.klaviyo.BulkImportSubmissions;
 import org.klaviyosync.klaviyo.BulkSubmission;
 import org.klaviyosync.klaviyo.KlaviyoAuthException;
 import org.klaviyosync.klaviyo.RejectedProfile;
@@ -17,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Submits a batch as a bulk import job. Profiles Klaviyo's synchronous validation refuses are
  * rejected with its reason; accepted jobs wait to be settled. When too many jobs are pending, the
- * oldest is settled first, which bounds memory and keeps pace with Klaviyo; otherwise the oldest is
- * looked at once now and then and settled if Klaviyo has finished it. Settling an older job that
+ * oldest is settled first, which bounds memory and keeps pace with Klaviyo; otherwise the jobs
+ * Klaviyo has finished are settled as they are found. Settling an older job that
  * fails is that job's failure alone: its rows are deferred with its reason, while the jobs just
  * submitted stay pending and are settled as usual (never recorded as not delivered).
  */
@@ -26,11 +25,11 @@ public final class BulkImportSubmitter implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkImportSubmitter.class);
 
-    private final BulkImportJobs jobs;
+    private final BulkImportSubmissions jobs;
     private final BulkJobSettler settler;
     private final int maxPendingJobs;
 
-    public BulkImportSubmitter(BulkImportJobs jobs, BulkJobSettler settler, int maxPendingJobs) {
+    public BulkImportSubmitter(BulkImportSubmissions jobs, BulkJobSettler settler, int maxPendingJobs) {
         this.jobs = jobs;
         this.settler = settler;
         this.maxPendingJobs = maxPendingJobs;
@@ -49,12 +48,12 @@ public final class BulkImportSubmitter implements Processor {
             run.partRejected(rejected.rowKey(), rejected.code(), rejected.detail());
         }
         for (SubmittedJob job : submission.jobs()) {
-            run.addPendingJob(new SyncRun.PendingJob(job.jobId(), batch.list(), BulkProfile.rowKeys(job.profiles())));
+            settler.accepted(run, job, batch.list());
         }
         while (run.pendingJobCount() > maxPendingJobs) {
             settleOlderJob(run);
         }
-        settler.settleOldestIfDone(run);
+        settler.settleFinished(run);
     }
 
     /**

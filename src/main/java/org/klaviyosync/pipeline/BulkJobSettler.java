@@ -1,10 +1,13 @@
 package org.klaviyosync.pipeline;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,18 +15,21 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.klaviyosync.klaviyo.BulkImportJobs;
+import org.klaviyosync.klaviyo.BulkJobReader;
+import org.klaviyosync.klaviyo.BulkJobWatch;
 import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.klaviyo.ImportError;
 import org.klaviyosync.klaviyo.JobOutcome;
 import org.klaviyosync.klaviyo.JobReconciliation;
 import org.klaviyosync.klaviyo.JobState;
+import org.klaviyosync.klaviyo.SubmittedJob;
 import org.klaviyosync.run.SyncRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Waits for bulk jobs to complete and maps their import errors back to the rows they came from.
+ * Job states come from a {@link BulkJobWatch}, which learns many jobs' states a call.
  * A row is acknowledged only when its job completed, the job accounts for every row it carried
  * ({@link JobReconciliation}) and the row has no import error; a row with an import error is
  * rejected; the other rows of a job that does not account for them are deferred.
@@ -32,23 +38,25 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkJobSettler.class);
 
-    private final BulkImportJobs jobs;
-    private final Duration pollInterval;
+    private final BulkJobWatch watch;
+    private final BulkJobReader reader;
     private final Duration timeout;
     private final NullClearer nullClearer;
     private final FingerprintCommits commits;
     private final int threads;
     private final ExecutorService workers;
+    /** Settling the submitters handed over, per run, waited for at the run's end. */
+    private final Map<SyncRun, List<Future<?>>> inBackground = new ConcurrentHashMap<>();
 
     /**
      * With {@code nullClearer}, an acknowledged row that has nulls to clear gets them cleared first.
      * The fingerprints of the rows a job settled are stored by {@code commits}, on the settling thread.
      * At a run's end its jobs are settled {@code threads} at a time.
      */
-    public BulkJobSettler(BulkImportJobs jobs, Duration pollInterval, Duration timeout, NullClearer nullClearer,
+    public BulkJobSettler(BulkJobWatch watch, BulkJobReader reader, Duration timeout, NullClearer nullClearer,
             FingerprintCommits commits, int threads) {
-        this.jobs = jobs;
-        this.pollInterval = pollInterval;
+        this.watch = watch;
+        this.reader = reader;
         this.timeout = timeout;
         this.nullClearer = nullClearer;
         this.commits = commits;
@@ -66,6 +74,12 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
         workers.shutdownNow();
     }
 
+    /** A job Klaviyo accepted for the run: it is watched and waits to be settled. */
+    public void accepted(SyncRun run, SubmittedJob job, String list) {
+        watch.watch(job);
+        run.addPendingJob(new SyncRun.PendingJob(job.jobId(), list, BulkProfile.rowKeys(job.profiles())));
+    }
+
     /**
      * Settles every pending job of the exchange's run, up to {@code threads} jobs at a time; the
      * first failure is thrown once every job is settled or has failed.
@@ -73,6 +87,7 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
     @Override
     public void process(Exchange exchange) throws Exception {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
+        awaitSettling(run);
         int parallel = Math.min(threads, run.pendingJobCount());
         if (parallel <= 1) {
             while (run.pendingJobCount() > 0) {
@@ -113,46 +128,64 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
     }
 
     /**
-     * Polls the run's oldest pending job once, at most once per poll interval for the run, and
-     * settles it if Klaviyo has finished it; otherwise it stays pending. Called by the submitters
-     * as they go, so that jobs settle during the run rather than all at its end. A failed look
-     * leaves the job to be settled later.
+     * Settles the run's pending jobs Klaviyo has finished, after a look at them if one is due, on the
+     * settler's own threads: the submitters that call it as they go keep submitting while the rows of
+     * finished jobs are ended and their fingerprints stored. A failed look leaves the jobs to be
+     * settled later; a failed settling defers the job's rows.
      */
-    public void settleOldestIfDone(SyncRun run) {
-        if (run.pendingJobCount() == 0 || !run.lookAtOldestJobDue(pollInterval)) {
+    public void settleFinished(SyncRun run) {
+        if (run.pendingJobCount() == 0) {
             return;
         }
-        SyncRun.PendingJob job = run.nextPendingJob();
-        if (job == null) {
+        watch.lookIfDue();
+        List<SyncRun.PendingJob> finished = run.takePendingJobs(j -> watch.isFinished(j.jobId()));
+        if (finished.isEmpty()) {
             return;
         }
-        Optional<JobOutcome> outcome;
-        try {
-            outcome = jobs.outcomeIfFinished(job.jobId());
-        } catch (RuntimeException e) {
-            LOG.debug("Sync '{}': a look at bulk job {} failed; it is settled later: {}", run.syncId(), job.jobId(),
-                    e.getMessage());
-            run.returnPendingJob(job);
+        List<Future<?>> settling = inBackground.computeIfAbsent(run, r -> new ArrayList<>());
+        synchronized (settling) {
+            settling.add(workers.submit(() -> {
+                for (SyncRun.PendingJob job : finished) {
+                    try {
+                        settle(run, job);
+                    } catch (Exception e) {
+                        LOG.warn("Sync '{}': settling bulk job {} failed: {}", run.syncId(), job.jobId(),
+                                e.getMessage());
+                    }
+                }
+            }));
+        }
+    }
+
+    /** Waits for the run's settling in the background to end. */
+    private void awaitSettling(SyncRun run) throws InterruptedException {
+        List<Future<?>> settling = inBackground.remove(run);
+        if (settling == null) {
             return;
         }
-        if (outcome.isEmpty()) {
-            run.returnPendingJob(job);
-            return;
+        List<Future<?>> all;
+        synchronized (settling) {
+            all = List.copyOf(settling);
         }
-        try {
-            apply(run, job, outcome.get());
-        } catch (Exception e) {
-            LOG.warn("Sync '{}': settling bulk job {} failed: {}", run.syncId(), job.jobId(), e.getMessage());
+        for (Future<?> f : all) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                LOG.warn("Sync '{}': settling finished bulk jobs failed: {}", run.syncId(), e.getCause().getMessage());
+            }
         }
     }
 
     private void settle(SyncRun run, SyncRun.PendingJob job) throws Exception {
         JobOutcome outcome;
         try {
-            outcome = jobs.awaitCompletion(job.jobId(), pollInterval, timeout, run::stopping);
+            JobState state = watch.await(job.jobId(), Instant.now().plus(timeout), run::stopping);
+            outcome = state.isFinished() ? reader.finished(state) : new JobOutcome(state, List.of(), true);
         } catch (Exception e) {
             run.partsDeferred(job.rowKeys(), "bulk job " + job.jobId() + " outcome unknown: " + e.getMessage());
             throw e;
+        } finally {
+            watch.forget(job.jobId());
         }
         if (outcome.timedOut() && run.stopping()) {
             run.partsDeferred(job.rowKeys(), "bulk job " + job.jobId() + " was still " + outcome.state().status()

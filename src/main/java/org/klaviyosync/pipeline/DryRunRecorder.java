@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.klaviyosync.klaviyo.BulkImportJobs;
+import org.klaviyosync.klaviyo.BulkImportBody;
 import org.klaviyosync.klaviyo.BulkProfile;
 import org.klaviyosync.run.ProfileBatch;
 import org.klaviyosync.run.SyncRun;
@@ -48,7 +48,7 @@ public final class DryRunRecorder implements Processor {
         line.put("endpoint", "POST /api/profile-bulk-import-jobs");
         // the body as it would be sent, list relationship included (a dry run has no key to look
         // names up with, so a list name stands where its id would be)
-        line.set("request", BulkImportJobs.requestBody(json, batch.profiles(), batch.list()));
+        line.set("request", BulkImportBody.tree(json, batch.profiles(), batch.list()));
         // the submitters run batches side by side: one batch's lines at a time in the file
         synchronized (this) {
             write(run, batch, line);

@@ -44,7 +44,6 @@ public final class SyncRun {
     private final Object deliveries = new Object();
     private int batchesOutstanding;
     private volatile long failedAtNanos;
-    private long lastLookNanos;
     private volatile MembershipLedger memberships;
 
     /** A bulk job Klaviyo accepted whose outcome is not known yet. */
@@ -287,19 +286,16 @@ public final class SyncRun {
         return pendingJobs.pollFirst();
     }
 
+    /** Takes, oldest first, the pending jobs {@code taken} picks (it must not block). */
+    public synchronized List<PendingJob> takePendingJobs(java.util.function.Predicate<PendingJob> taken) {
+        List<PendingJob> out = new ArrayList<>();
+        pendingJobs.removeIf(job -> taken.test(job) && out.add(job));
+        return out;
+    }
+
     /** Puts back a job taken with {@link #nextPendingJob()} and not settled, as the oldest again. */
     public synchronized void returnPendingJob(PendingJob job) {
         pendingJobs.addFirst(job);
-    }
-
-    /** Whether a look at the oldest pending job is due: at most one per {@code interval}. */
-    public synchronized boolean lookAtOldestJobDue(Duration interval) {
-        long now = System.nanoTime();
-        if (lastLookNanos != 0 && now - lastLookNanos < interval.toNanos()) {
-            return false;
-        }
-        lastLookNanos = now;
-        return true;
     }
 
     public synchronized int pendingJobCount() {

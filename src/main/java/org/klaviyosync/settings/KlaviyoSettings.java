@@ -46,13 +46,26 @@ public final class KlaviyoSettings {
             .describedAs("Full batches waiting for a submitter before reading the model waits too (about 3 MB"
                     + " each).");
 
-    public static final Setting<Integer> MAX_PENDING_JOBS = Setting.wholeNumber("klaviyo.max-pending-jobs", 50)
+    public static final Setting<Integer> MAX_PENDING_JOBS = Setting.wholeNumber("klaviyo.max-pending-jobs", 200)
             .atLeast(1)
-            .describedAs("Bulk jobs accepted but not yet complete before a submitter waits for the oldest.");
+            .describedAs("Bulk jobs accepted but not yet complete before a submitter waits for the oldest: 200"
+                    + " keeps Klaviyo's 150 job creations a minute going with jobs of up to 80 s. Each holds its"
+                    + " rows' bookkeeping (about 1.3 MB a job of 10,000).");
 
-    public static final Setting<Long> JOB_POLL_INTERVAL_MS = Setting.longNumber("klaviyo.job-poll-interval-ms", 2000L)
+    public static final Setting<Long> JOB_POLL_INTERVAL_MS = Setting.longNumber("klaviyo.job-poll-interval-ms", 200L)
             .atLeast(1)
-            .describedAs("How often a pending job is polled (milliseconds).");
+            .describedAs("Job states are learned for many jobs a call (job listings): the first look at a new"
+                    + " job and the shortest time between looks (milliseconds); a job is looked at again after"
+                    + " half its age.");
+
+    public static final Setting<Long> JOB_POLL_MAX_INTERVAL_MS = Setting.longNumber("klaviyo.job-poll-max-interval-ms",
+            30_000L).atLeast(1)
+            .describedAs("The longest time between looks at an old job (milliseconds).");
+
+    public static final Setting<Integer> JOB_READS_PER_MINUTE = Setting.wholeNumber("klaviyo.job-reads-per-minute", 100)
+            .atLeast(1)
+            .describedAs("Calls a minute the looks at jobs may use of Klaviyo's 150 job reads (import-error reads"
+                    + " and other processes on the key use the rest).");
 
     public static final Setting<Long> JOB_TIMEOUT_MS = Setting.longNumber("klaviyo.job-timeout-ms", 1_800_000L)
             .atLeast(1)

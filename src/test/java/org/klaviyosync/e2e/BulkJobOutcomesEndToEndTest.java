@@ -151,6 +151,30 @@ class BulkJobOutcomesEndToEndTest {
         assertStandInHoldsEveryGoodRow();
     }
 
+    @Test
+    void jobStatesAreLearnedFromJobListingsFarFewerThanOneCallAJob() throws Exception {
+        // 32 jobs of 2 rows, which Klaviyo completes 0.3 s after accepting them; looks at the shipped pace
+        e2e.cli().env("KLAVIYO_BATCH_MAX_PROFILES", "2").env("KLAVIYO_JOB_POLL_INTERVAL_MS", null);
+        e2e.klaviyo().setJobCompletionDelayMillis(300);
+        JsonNode run;
+        try {
+            run = runOnce();
+        } finally {
+            e2e.klaviyo().setJobCompletionDelayMillis(-1);
+        }
+        assertEquals(GOOD, run.get("sent").asLong(), run.toString());
+        assertEquals(FAILING.size(), run.get("rejected").asLong(), run.toString());
+        long jobs = e2e.klaviyo().count("POST", "/api/profile-bulk-import-jobs");
+        long listings = e2e.klaviyo().requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().equals("/api/profile-bulk-import-jobs")).count();
+        long singleReads = e2e.klaviyo().requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().matches("/api/profile-bulk-import-jobs/[^/]+")).count();
+        assertEquals(32, jobs);
+        assertEquals(0, singleReads, "no job read on its own");
+        assertTrue(listings > 0 && listings <= jobs / 2, listings + " listings for " + jobs + " jobs");
+        assertStandInHoldsEveryGoodRow();
+    }
+
     private JsonNode runOnce() throws Exception {
         CliHarness.Result r = e2e.cli().run("run", "--json", SYNC);
         JsonNode run = JSON.readTree(r.out().strip());

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class BulkImportJobsTest {
 
     private final Fakes f = new Fakes();
-    private final BulkImportJobs jobs = new BulkImportJobs(f.api, Fakes.JSON);
+    private final BulkImportSubmissions jobs = new BulkImportSubmissions(f.api, Fakes.JSON);
+    private final BulkJobReader reader = new BulkJobReader(f.api, Fakes.JSON);
 
     private static List<BulkProfile> profiles(int n) {
         List<BulkProfile> out = new ArrayList<>();
@@ -172,7 +173,7 @@ class BulkImportJobsTest {
         f.transport.respond(200, "{\"data\":{\"id\":\"01JOB\",\"attributes\":{\"status\":\"processing\","
                 + "\"created_at\":\"2026-08-01T10:00:00+00:00\",\"total_count\":10,\"completed_count\":4,\"failed_count\":1}}}");
 
-        JobState s = jobs.poll("01JOB");
+        JobState s = reader.poll("01JOB");
 
         assertEquals(new JobState("01JOB", "processing", 10, 4, 1,
                 java.time.Instant.parse("2026-08-01T10:00:00Z"), null), s);
@@ -191,44 +192,52 @@ class BulkImportJobsTest {
                         + "\"original_payload\":{\"type\":\"profile\",\"attributes\":{\"external_id\":42}}}}],"
                         + "\"links\":{\"self\":\"s\",\"next\":null}}");
 
-        List<ImportError> errors = jobs.importErrors("01JOB");
+        List<ImportError> errors = reader.importErrors("01JOB");
 
         assertEquals(2, errors.size());
         assertEquals("/api/profile-bulk-import-jobs/01JOB/import-errors?page%5Bsize%5D=100", f.transport.path(0));
         assertEquals("/api/profile-bulk-import-jobs/01JOB/import-errors?page%5Bcursor%5D=abc&page%5Bsize%5D=100",
                 f.transport.path(1));
-        assertEquals("a@x.com", BulkImportJobs.identifierOf(errors.get(0).originalPayload(), "email"));
-        assertEquals("42", BulkImportJobs.identifierOf(errors.get(1).originalPayload(), "external_id"));
-        assertNull(BulkImportJobs.identifierOf(errors.get(1).originalPayload(), "email"));
+        assertEquals("a@x.com", ProfilePointers.identifierOf(errors.get(0).originalPayload(), "email"));
+        assertEquals("42", ProfilePointers.identifierOf(errors.get(1).originalPayload(), "external_id"));
+        assertNull(ProfilePointers.identifierOf(errors.get(1).originalPayload(), "email"));
         assertEquals("/data", errors.get(0).pointer());
     }
 
     @Test
-    void awaitCompletionPollsThenFetchesErrors() {
-        f.transport.respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"queued\",\"total_count\":2}}}")
-                .respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"complete\",\"total_count\":2,"
-                        + "\"completed_count\":1,\"failed_count\":1}}}")
-                .respond(200, "{\"data\":[{\"id\":\"e\",\"attributes\":{\"code\":\"invalid\",\"title\":\"t\",\"detail\":\"d\","
-                        + "\"source\":{}}}],\"links\":{}}");
+    void aFinishedJobWithFailuresFetchesItsImportErrors() {
+        f.transport.respond(200, "{\"data\":[{\"id\":\"e\",\"attributes\":{\"code\":\"invalid\",\"title\":\"t\",\"detail\":\"d\","
+                + "\"source\":{}}}],\"links\":{}}");
 
-        JobOutcome o = jobs.awaitCompletion("J", Duration.ofSeconds(5), Duration.ofMinutes(1));
+        JobOutcome o = reader.finished(new JobState("J", "complete", 2, 1, 1, null, null));
 
         assertFalse(o.timedOut());
         assertEquals(1, o.errors().size());
-        assertEquals(List.of(Duration.ofSeconds(5)), f.sleeper.sleeps);
+        assertEquals("/api/profile-bulk-import-jobs/J/import-errors?page%5Bsize%5D=100", f.transport.path(0));
+        assertTrue(reader.finished(new JobState("K", "complete", 2, 2, 0, null, null)).errors().isEmpty());
+        assertEquals(1, f.transport.requests.size(), "no error read for a job without failures");
     }
 
     @Test
-    void awaitCompletionGivesUpAtTheTimeout() {
-        for (int i = 0; i < 3; i++) {
-            f.transport.respond(200, "{\"data\":{\"id\":\"J\",\"attributes\":{\"status\":\"processing\",\"total_count\":2}}}");
-        }
+    void aListingFollowsPagesWhileAsked() {
+        f.transport.respond(200, "{\"data\":[{\"id\":\"A\",\"attributes\":{\"status\":\"queued\",\"total_count\":1}}],"
+                        + "\"links\":{\"next\":\"https://a.klaviyo.com/api/profile-bulk-import-jobs?page%5Bcursor%5D=c2\"}}")
+                .respond(200, "{\"data\":[{\"id\":\"B\",\"attributes\":{\"status\":\"processing\",\"total_count\":2}}],"
+                        + "\"links\":{\"next\":\"https://a.klaviyo.com/api/profile-bulk-import-jobs?page%5Bcursor%5D=c3\"}}");
+        List<String> seen = new ArrayList<>();
 
-        JobOutcome o = jobs.awaitCompletion("J", Duration.ofSeconds(10), Duration.ofSeconds(25));
+        int calls = reader.list(BulkJobWatch.IN_PROGRESS, page -> {
+            page.jobs().forEach(s -> seen.add(s.jobId() + ":" + s.status()));
+            return seen.size() < 2;
+        });
 
-        assertTrue(o.timedOut());
-        assertEquals("processing", o.state().status());
-        assertEquals(3, f.transport.requests.size());
+        assertEquals(2, calls);
+        assertEquals(List.of("A:queued", "B:processing"), seen);
+        assertEquals("/api/profile-bulk-import-jobs?filter=any%28status%2C%5B%22queued%22%2C%22processing%22%5D%29"
+                + "&sort=-created_at&fields%5Bprofile-bulk-import-job%5D=status%2Ccreated_at%2Ctotal_count%2C"
+                + "completed_count%2Cfailed_count&page%5Bsize%5D=100", f.transport.path(0));
+        assertEquals(RateLimitBucket.BULK_JOB_READ, f.transport.request(0).bucket());
+        assertEquals("/api/profile-bulk-import-jobs?page%5Bcursor%5D=c2", f.transport.path(1));
     }
 
     @Test
@@ -241,11 +250,11 @@ class BulkImportJobsTest {
             batch.add(new BulkProfile("ü-" + i, p));
         }
         for (String list : new String[] {null, "Ab\"c"}) {
-            assertEquals(tree(BulkImportJobs.requestBody(Fakes.JSON, batch, list)),
-                    Fakes.JSON.readTree(BulkImportJobs.body(Fakes.JSON, batch, list)));
+            assertEquals(tree(BulkImportBody.tree(Fakes.JSON, batch, list)),
+                    Fakes.JSON.readTree(BulkImportBody.bytes(Fakes.JSON, batch, list)));
         }
-        assertEquals(tree(BulkImportJobs.requestBody(Fakes.JSON, List.of(), "L")),
-                Fakes.JSON.readTree(BulkImportJobs.body(Fakes.JSON, List.of(), "L")));
+        assertEquals(tree(BulkImportBody.tree(Fakes.JSON, List.of(), "L")),
+                Fakes.JSON.readTree(BulkImportBody.bytes(Fakes.JSON, List.of(), "L")));
     }
 
     /** The tree as parsed from its JSON (the profiles in it are raw values until then). */

@@ -83,25 +83,6 @@ class KlaviyoApiTest {
     }
 
     @Test
-    void sendOnceDoesNotRepeatAPossiblyProcessedRequest() {
-        f.transport.respond(502, "");
-        KlaviyoRequest post = KlaviyoRequest.post("/api/lists", RateLimitBucket.LIST_WRITE, new byte[0]);
-
-        KlaviyoUnavailableException e = assertThrows(KlaviyoUnavailableException.class, () -> f.api.sendOnce(post));
-
-        assertTrue(e.outcomeUnknown());
-        assertEquals(1, f.transport.requests.size());
-    }
-
-    @Test
-    void sendOnceStillRetries429() {
-        f.transport.respond(429, Map.of("Retry-After", "1"), "").respond(201, "{}");
-        KlaviyoRequest post = KlaviyoRequest.post("/api/lists", RateLimitBucket.LIST_WRITE, new byte[0]);
-
-        assertEquals(201, f.api.sendOnce(post).status());
-    }
-
-    @Test
     void exhausted429IsNotAnUnknownOutcome() {
         KlaviyoApi api = new KlaviyoApi(f.transport, Fakes.JSON, f.policy.withMaxAttempts(2));
         for (int i = 0; i < KlaviyoApi.MAX_RATE_LIMITED_WAITS; i++) {

@@ -65,7 +65,7 @@ class OutageBreakerTest {
 
     @Test
     void aBulkPostWhoseAnswerWasLostAndThatWasSentAgainIsNoOutageSignal() {
-        BulkImportJobs jobs = new BulkImportJobs(f.api, Fakes.JSON);
+        BulkImportSubmissions jobs = new BulkImportSubmissions(f.api, Fakes.JSON);
         for (int batch = 0; batch < 3; batch++) {
             f.transport.fail(new IOException("connection reset"))
                     .respond(500, Fakes.error(500, "error", "A server error occurred."))

@@ -60,15 +60,17 @@ class SyncRunDeliveriesTest {
     }
 
     @Test
-    void aPendingJobPutBackIsTheOldestAgainAndLooksAreSpaced() {
+    void aPendingJobPutBackIsTheOldestAgainAndFinishedOnesAreTakenFromAnywhere() {
         SyncRun.PendingJob first = new SyncRun.PendingJob("job-1", "L", List.of("a"));
         run.addPendingJob(first);
         run.addPendingJob(new SyncRun.PendingJob("job-2", "L", List.of("b")));
+        run.addPendingJob(new SyncRun.PendingJob("job-3", "L", List.of("c")));
         SyncRun.PendingJob taken = run.nextPendingJob();
         run.returnPendingJob(taken);
+        assertEquals(List.of("job-2"), run.takePendingJobs(j -> j.jobId().equals("job-2")).stream()
+                .map(SyncRun.PendingJob::jobId).toList());
+        assertEquals(2, run.pendingJobCount());
         assertEquals("job-1", run.nextPendingJob().jobId());
-        assertTrue(run.lookAtOldestJobDue(Duration.ofMinutes(5)));
-        assertFalse(run.lookAtOldestJobDue(Duration.ofMinutes(5)), "a second look within the interval");
-        assertTrue(run.lookAtOldestJobDue(Duration.ZERO));
+        assertEquals("job-3", run.nextPendingJob().jobId());
     }
 }

@@ -19,10 +19,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /api/profile-bulk-import-jobs}: synchronous all-or-nothing validation, then a job that moves
- * queued → processing → complete as it is polled ({@code GET .../{id}}) or listed; the profiles are
+ * queued → processing → complete as it is polled ({@code GET .../{id}}) or listed, or, with a completion
+ * delay, on its own that long after it was accepted; the profiles are
  * upserted (nulls ignored, {@code meta.patch_properties} not applied) when the job completes.
  *
  * <p>Validation ({@link #validate}) reads only the request and runs outside the stand-in's state lock.
@@ -94,6 +98,12 @@ final class BulkImportJobsResource {
     private final StandInLists lists;
     private final Faults faults;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    /** Completes jobs on their own time when a completion delay is set; two, so parsing overlaps importing. */
+    private final ScheduledExecutorService completions = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "stand-in-job-completion");
+        t.setDaemon(true);
+        return t;
+    });
     private long seq;
     private int pollsUntilComplete = 2;
     /** When not negative, a job completes when first looked at this long after it was accepted. */
@@ -125,7 +135,7 @@ final class BulkImportJobsResource {
         this.pollsUntilComplete = n;
     }
 
-    /** A job completes when first polled or listed {@code millis} after it was accepted; negative: by polls. */
+    /** Jobs accepted from now on complete {@code millis} after they were accepted; negative: by polls. */
     void setCompletionDelayMillis(long millis) {
         this.completionDelayMillis = millis;
     }
@@ -188,7 +198,11 @@ final class BulkImportJobsResource {
         return new Validated(listId, items.size());
     }
 
-    /** Creates the job of a validated request (under the stand-in's lock): 404 for an unknown list, else 202. */
+    /**
+     * Creates the job of a validated request (under the stand-in's lock): 404 for an unknown list, else 202.
+     * With a completion delay, the job completes that long after it was accepted, in the background, as
+     * Klaviyo's jobs do, whether or not anyone looks at it.
+     */
     ApiResponse create(ApiRequest req, Validated valid) {
         String listId = valid.listId();
         if (listId != null && lists.get(listId) == null) {
@@ -198,6 +212,9 @@ final class BulkImportJobsResource {
         Job job = new Job(ids.ulid(), ++seq, valid.totalCount(), listId, req.body());
         job.gone = faults.takeBulkJobGone();
         jobs.put(job.id, job);
+        if (completionDelayMillis >= 0) {
+            completions.schedule(() -> completeOnTime(job), completionDelayMillis, TimeUnit.MILLISECONDS);
+        }
         ObjectNode root = StandInJson.object();
         root.set("data", resource(job, req.baseUrl(), null));
         root.putObject("links").put("self", req.baseUrl() + "/api/profile-bulk-import-jobs");
@@ -287,7 +304,8 @@ final class BulkImportJobsResource {
      * otherwise oldest first; {@code page[size]} 1 to 100, default 20; sparse fieldset), all checked
      * before anything happens. The page shows the jobs as they stand; then each job on it that is not
      * complete counts as polled once (a job listed or polled {@code pollsUntilComplete} times in all
-     * completes, and shows so the next time it is looked at). Keyset cursors (after or before a job)
+     * completes, and shows so the next time it is looked at). With a completion delay, jobs complete
+     * on their own ({@link #create}), and a listing only reads them. A job that is gone ({@link Faults#nextBulkJobGone()}) is never listed. Keyset cursors (after or before a job)
      * keep a job that enters or leaves the status filter between two pages from shifting the others.
      * Takes the lock itself.
      */
@@ -320,7 +338,7 @@ final class BulkImportJobsResource {
         synchronized (lock) {
             List<Job> found = new ArrayList<>();
             for (Job j : jobs.values()) {
-                if (Filters.matches(filter, f -> f.equals("status") ? j.status : null)) {
+                if (!j.gone && Filters.matches(filter, f -> f.equals("status") ? j.status : null)) {
                     found.add(j);
                 }
             }
@@ -403,13 +421,35 @@ final class BulkImportJobsResource {
             job.startedAt = Instant.now();
         }
         job.status = "processing";
-        boolean due = completionDelayMillis < 0 ? job.polls >= pollsUntilComplete
-                : !Instant.now().isBefore(job.createdAt.plusMillis(completionDelayMillis));
-        if (due) {
+        if (completionDelayMillis < 0 && job.polls >= pollsUntilComplete) {
             job.claimed = true;
             return true;
         }
         return false;
+    }
+
+    /** Completes a job whose delay has passed, unless it completed, was claimed or was cleared meanwhile. */
+    private void completeOnTime(Job job) {
+        synchronized (lock) {
+            if (jobs.get(job.id) != job || job.claimed || job.status.equals("complete")) {
+                return;
+            }
+            job.claimed = true;
+            job.status = "processing";
+            if (job.startedAt == null) {
+                job.startedAt = Instant.now();
+            }
+        }
+        try {
+            complete(job);
+        } catch (RuntimeException e) {
+            System.err.println("stand-in: completing bulk job " + job.id + " failed: " + e);
+        }
+    }
+
+    /** Stops completing jobs in the background. */
+    void close() {
+        completions.shutdownNow();
     }
 
     /** Reads the claimed job's profiles without the lock, then imports them under it. */

@@ -165,6 +165,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        jobs.close();
     }
 
     // ---------------------------------------------------------------- switches
@@ -222,8 +223,8 @@ public final class KlaviyoStandIn implements AutoCloseable {
     }
 
     /**
-     * Jobs complete when first polled or listed at least {@code millis} after they were accepted, however
-     * often they were looked at before, as Klaviyo's jobs finish on their own time; a negative value
+     * Jobs accepted from now on complete {@code millis} after they were accepted, in the background,
+     * however often they are looked at, as Klaviyo's jobs finish on their own time; a negative value
      * returns to completing by polls ({@link #setJobPollsUntilComplete}).
      */
     public void setJobCompletionDelayMillis(long millis) {

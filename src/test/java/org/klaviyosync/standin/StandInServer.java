@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code --stats} file: requests, 429 answers, answer times per kind of request, and its own CPU and
  * garbage-collection time over its wall time, which tell whether it was the bottleneck.
  *
- * <p>Switches: {@code --job-completion-ms N} (jobs complete when looked at N ms after acceptance;
+ * <p>Switches: {@code --job-completion-ms N} (jobs complete on their own N ms after acceptance;
  * by default after two looks), {@code --rate-limits on|off} (Klaviyo's documented limits, on by
  * default), {@code --api-key KEY} (a key with every scope, besides the default one),
  * {@code --stats FILE}.

@@ -36,8 +36,8 @@
  *   <li>Bulk jobs advance only when looked at: each {@code GET /api/profile-bulk-import-jobs/{id}} and
  *       each listing that shows a job on its page counts as one poll of it, and the poll that reaches
  *       {@code setJobPollsUntilComplete} (default 2) imports the profiles; with
- *       {@code setJobCompletionDelayMillis} the first look at least that long after acceptance does,
- *       however many came before. A poll by id answers with the
+ *       {@code setJobCompletionDelayMillis} a job instead completes on its own that long after
+ *       acceptance, in the background, however many looks came before. A poll by id answers with the
  *       job after the poll (queued, processing, complete); a listing answers with the jobs as they
  *       were, filter and sort applied to those statuses, and polls the unfinished ones on its page
  *       before it answers. Bulk upserts ignore nulls and do not apply {@code meta.patch_properties};
