@@ -75,6 +75,7 @@ import org.klaviyosync.state.SyncLocks;
 import org.klaviyosync.warehouse.ConnectionFailure;
 import org.klaviyosync.warehouse.DemoCustomers;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
+import org.klaviyosync.warehouse.RowFingerprints;
 import org.klaviyosync.warehouse.EmbeddedWarehouse;
 import org.klaviyosync.warehouse.ModelColumns;
 import org.klaviyosync.warehouse.ModelRowMapper;
@@ -252,7 +253,11 @@ public final class SyncApplication implements AutoCloseable {
 
         main.bind("modelDataSource", connections.models());
         main.bind("modelRowMapper", new ModelRowMapper(json));
-        main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models())));
+        // with the bookkeeping in the warehouse, unchanged rows are told there and never leave it
+        boolean compareInWarehouse = connections.bookkeepingInWarehouse();
+        runs.compareInWarehouse(compareInWarehouse);
+        main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models()),
+                compareInWarehouse ? new RowFingerprints(connections.models()) : null));
         mappingWorkers = new MappingWorkers(settings.getInt("pipeline.mapping-threads",
                 Runtime.getRuntime().availableProcessors()));
         main.bind("profilePayloadProcessor", new ProfilePayloadProcessor(json, mappingWorkers));

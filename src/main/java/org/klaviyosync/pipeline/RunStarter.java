@@ -4,28 +4,42 @@ import java.sql.SQLException;
 import java.util.Date;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.klaviyosync.run.MappingHash;
 import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.run.SyncRun;
 import org.klaviyosync.warehouse.ConnectionFailure;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
+import org.klaviyosync.warehouse.IdentifierKey;
+import org.klaviyosync.warehouse.RowFingerprints;
+import org.klaviyosync.warehouse.UnchangedRowsQuery;
 
 /**
  * Opens a run of the exchange's sync (with the {@link RunOptions} of the exchange, if any) and
- * puts the model's SQL in the body for camel-sql, wrapped to count rows per identifier key.
+ * puts the model's SQL in the body for camel-sql, wrapped to count rows per identifier key. When
+ * the bookkeeping lives in the warehouse, each row also carries its row fingerprint, and a run that
+ * compares in the warehouse ({@code ChangeDetector.comparesInWarehouse}) joins the stored
+ * fingerprints ({@link UnchangedRowsQuery}).
  */
 public final class RunStarter implements Processor {
 
     private final RunRegistry runs;
     private final DuplicateIdentifierQuery duplicates;
+    private final RowFingerprints rowFingerprints;
 
     public RunStarter(RunRegistry runs) {
         this(runs, null);
     }
 
     public RunStarter(RunRegistry runs, DuplicateIdentifierQuery duplicates) {
+        this(runs, duplicates, null);
+    }
+
+    /** @param rowFingerprints null unless the bookkeeping tables live in the (PostgreSQL) warehouse */
+    public RunStarter(RunRegistry runs, DuplicateIdentifierQuery duplicates, RowFingerprints rowFingerprints) {
         this.runs = runs;
         this.duplicates = duplicates;
+        this.rowFingerprints = rowFingerprints;
     }
 
     @Override
@@ -40,7 +54,15 @@ public final class RunStarter implements Processor {
         String sql = runs.modelSql(run.sync());
         if (duplicates != null) {
             try {
-                sql = duplicates.wrap(sql, run.sync().identifierColumn(), DuplicateIdentifiers.keyOf(run.sync()));
+                IdentifierKey key = DuplicateIdentifiers.keyOf(run.sync());
+                if (rowFingerprints == null) {
+                    sql = duplicates.wrap(sql, run.sync().identifierColumn(), key);
+                } else {
+                    RowFingerprints.Model model = rowFingerprints.of(sql, MappingHash.of(run.sync()));
+                    String keyed = duplicates.wrap(sql, run.sync().identifierColumn(), key, model.seed());
+                    sql = run.changes().comparesInWarehouse()
+                            ? UnchangedRowsQuery.wrap(keyed, model.labels(), run.syncId(), key) : keyed;
+                }
             } catch (SQLException e) {
                 run.fail(ConnectionFailure.is(e) ? "could not connect to the warehouse: " + ConnectionFailure.reason(e)
                         : "the model could not be prepared: " + e.getMessage());

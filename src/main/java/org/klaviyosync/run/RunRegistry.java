@@ -45,6 +45,7 @@ public final class RunRegistry {
     private volatile ScheduledExecutorService lockWatch;
     private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
     private final FingerprintStore fingerprints;
+    private volatile boolean compareInWarehouse;
 
     public RunRegistry(Map<String, SyncDefinition> syncs, StateStore store, boolean dryRun,
             Function<SyncDefinition, ListTargets> listTargets, int batchProfiles, long batchBytes,
@@ -67,6 +68,14 @@ public final class RunRegistry {
         this.batchProfiles = batchProfiles;
         this.batchBytes = batchBytes;
         this.dryRunFile = dryRunFile;
+    }
+
+    /**
+     * The fingerprints live in the warehouse's own PostgreSQL database: incremental runs (without
+     * replayed rows) compare rows there, and unchanged rows never leave it.
+     */
+    public void compareInWarehouse(boolean compare) {
+        this.compareInWarehouse = compare;
     }
 
     public Optional<SyncDefinition> sync(String syncId) {
@@ -217,6 +226,8 @@ public final class RunRegistry {
                         instanceId == null ? "" : " on instance " + instanceId,
                         dryRun ? " (dry run: nothing will be sent)" : "",
                         changes.sendsEverything() ? ", sending every row"
+                                : changes.comparesInWarehouse()
+                                        ? ", sending new and changed rows (compared in the warehouse)"
                                 : ", sending new and changed rows (" + changes.acknowledgedCount()
                                         + " acknowledged before"
                                         + (options.replay().isEmpty() ? "" : ", " + options.replay().size() + " replayed")
@@ -249,6 +260,9 @@ public final class RunRegistry {
         }
         if (options.full()) {
             return ChangeDetector.sendEverything();
+        }
+        if (compareInWarehouse && options.replay().isEmpty()) {
+            return ChangeDetector.inWarehouse(fingerprints.rejections(sync.syncId()));
         }
         long loading = System.nanoTime();
         ChangeDetector detector = ChangeDetector.incremental(fingerprints.acknowledged(sync.syncId()),

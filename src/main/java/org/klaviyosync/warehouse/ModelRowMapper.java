@@ -39,7 +39,9 @@ import org.springframework.jdbc.support.JdbcUtils;
  * result's columns are read once per result, not once per row; the row is a plain
  * {@link LinkedHashMap} (a consumer looking a column up without regard to case compares the
  * labels itself). The helper columns of {@link DuplicateIdentifierQuery} keep their names
- * whatever case the engine reports them in. Also a camel-sql {@link RowMapperFactory}, referenced by
+ * whatever case the engine reports them in. A row that {@link UnchangedRowsQuery} found unchanged
+ * in the warehouse is read no further than that column and given as {@link #UNCHANGED_ROW}.
+ * Also a camel-sql {@link RowMapperFactory}, referenced by
  * the sync route's model query. Thread-safe.
  */
 public final class ModelRowMapper implements RowMapper<Map<String, Object>>, RowMapperFactory {
@@ -59,12 +61,15 @@ public final class ModelRowMapper implements RowMapper<Map<String, Object>>, Row
         }
     };
 
+    /** The one value of every row found unchanged in the warehouse (compare by identity). */
+    public static final Map<String, Object> UNCHANGED_ROW = java.util.Collections.unmodifiableMap(new LinkedHashMap<>());
+
     private final ObjectMapper json;
     /** The columns of the result read last (a run reads one result on one thread). */
     private volatile Columns last;
 
     /** A result's column labels (null: a later duplicate, left out) and which are of type JSON. */
-    private record Columns(ResultSet rs, String[] labels, boolean[] json) {
+    private record Columns(ResultSet rs, String[] labels, boolean[] json, int unchanged) {
 
         static Columns of(ResultSet rs) throws SQLException {
             ResultSetMetaData meta = rs.getMetaData();
@@ -72,8 +77,12 @@ public final class ModelRowMapper implements RowMapper<Map<String, Object>>, Row
             String[] labels = new String[n];
             boolean[] json = new boolean[n];
             Set<String> seen = new HashSet<>();
+            int unchanged = 0;
             for (int i = 0; i < n; i++) {
                 String label = JdbcUtils.lookupColumnName(meta, i + 1);
+                if (label.equalsIgnoreCase(UnchangedRowsQuery.UNCHANGED)) {
+                    unchanged = i + 1;
+                }
                 if (label.regionMatches(true, 0, DuplicateIdentifierQuery.HELPER_PREFIX, 0,
                         DuplicateIdentifierQuery.HELPER_PREFIX.length())) {
                     label = label.toLowerCase(Locale.ROOT);
@@ -84,7 +93,7 @@ public final class ModelRowMapper implements RowMapper<Map<String, Object>>, Row
                 String type = meta.getColumnTypeName(i + 1);
                 json[i] = type != null && type.toLowerCase(Locale.ROOT).equals("json");
             }
-            return new Columns(rs, labels, json);
+            return new Columns(rs, labels, json, unchanged);
         }
     }
 
@@ -98,6 +107,9 @@ public final class ModelRowMapper implements RowMapper<Map<String, Object>>, Row
         if (columns == null || columns.rs() != rs) {
             columns = Columns.of(rs);
             last = columns;
+        }
+        if (columns.unchanged() > 0 && rs.getBoolean(columns.unchanged())) {
+            return UNCHANGED_ROW;
         }
         String[] labels = columns.labels();
         Map<String, Object> row = new LinkedHashMap<>(labels.length * 2);
