@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.Date;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.run.MappingHash;
 import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunRegistry;
@@ -54,15 +55,7 @@ public final class RunStarter implements Processor {
         String sql = runs.modelSql(run.sync());
         if (duplicates != null) {
             try {
-                IdentifierKey key = DuplicateIdentifiers.keyOf(run.sync());
-                if (rowFingerprints == null) {
-                    sql = duplicates.wrap(sql, run.sync().identifierColumn(), key);
-                } else {
-                    RowFingerprints.Model model = rowFingerprints.of(sql, MappingHash.of(run.sync()));
-                    String keyed = duplicates.wrap(sql, run.sync().identifierColumn(), key, model.seed());
-                    sql = run.changes().comparesInWarehouse()
-                            ? UnchangedRowsQuery.wrap(keyed, model.labels(), run.syncId(), key) : keyed;
-                }
+                sql = modelQuery(run.sync(), sql, run.changes().comparesInWarehouse());
             } catch (SQLException e) {
                 run.fail(ConnectionFailure.is(e) ? "could not connect to the warehouse: " + ConnectionFailure.reason(e)
                         : "the model could not be prepared: " + e.getMessage());
@@ -73,5 +66,19 @@ public final class RunStarter implements Processor {
             }
         }
         exchange.getMessage().setBody(sql);
+    }
+
+    /**
+     * The query a run of {@code sync} streams: {@code modelSql} (without a trailing semicolon) wrapped
+     * with the helper columns, and compared with the stored fingerprints when {@code compareInWarehouse}.
+     */
+    public String modelQuery(SyncDefinition sync, String modelSql, boolean compareInWarehouse) throws SQLException {
+        IdentifierKey key = DuplicateIdentifiers.keyOf(sync);
+        if (rowFingerprints == null) {
+            return duplicates.wrap(modelSql, sync.identifierColumn(), key);
+        }
+        RowFingerprints.Model model = rowFingerprints.of(modelSql, MappingHash.of(sync));
+        String keyed = duplicates.wrap(modelSql, sync.identifierColumn(), key, model.seed());
+        return compareInWarehouse ? UnchangedRowsQuery.wrap(keyed, model.labels(), sync.syncId(), key) : keyed;
     }
 }
