@@ -254,7 +254,8 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("modelDataSource", connections.models());
         main.bind("modelRowMapper", new ModelRowMapper(json));
         // with the bookkeeping in the warehouse, unchanged rows are told there and never leave it
-        boolean compareInWarehouse = connections.bookkeepingInWarehouse();
+        boolean compareInWarehouse = connections.bookkeepingInWarehouse()
+                && RowFingerprints.available(connections.models());
         runs.compareInWarehouse(compareInWarehouse);
         main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models()),
                 compareInWarehouse ? new RowFingerprints(connections.models()) : null));

@@ -39,6 +39,24 @@ public final class RowFingerprints {
         this.models = models;
     }
 
+    /**
+     * Whether the warehouse computes row fingerprints: PostgreSQL 11 or later (not a server that
+     * only speaks PostgreSQL's protocol, such as Redshift). A warehouse that cannot be asked counts as not.
+     */
+    public static boolean available(DataSource models) {
+        try (Connection c = models.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select hashtextextended(row(1, 'a')::text, 0)")) {
+                return rs.next();
+            } finally {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** The row fingerprint of the rows of subquery {@code alias}, as an SQL expression. */
     static String expression(String alias, long seed) {
         return "hashtextextended(row(" + alias + ".*)::text, " + seed + ")";

@@ -131,6 +131,21 @@ class WarehouseComparisonEndToEndTest {
         assertCounts(run(), ROWS, 0, ROWS, 0);
     }
 
+    @Test
+    void aModelRepeatingAColumnLabelIsComparedToo() throws Exception {
+        e2e.cli().sync("people", "model", "select id, email, plan, score, note, plan from people", "identifier",
+                "external_id", "identifierColumn", "id", "properties", "email=email,plan=plan,score=score", "lists",
+                "People");
+        assertCounts(run(), ROWS, ROWS, 0, 0);
+        StandInTraffic quiet = StandInTraffic.mark(e2e.klaviyo());
+        assertCounts(run(), ROWS, 0, ROWS, 0);
+        assertEquals(0, quiet.writeCalls(), quiet.since().toString());
+        e2e.warehouse().execute("update people set plan = 'gold' where id = 'p-8'");
+        StandInTraffic one = StandInTraffic.mark(e2e.klaviyo());
+        assertCounts(run(), ROWS, 1, ROWS - 1, 0);
+        assertEquals(List.of("p-8"), one.profilesSent());
+    }
+
     private JsonNode run() throws Exception {
         CliHarness.Result r = e2e.cli().run("run", "--json", "people");
         assertEquals(0, r.exitCode(), r.out() + r.err());
