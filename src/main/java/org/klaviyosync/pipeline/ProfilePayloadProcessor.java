@@ -19,7 +19,7 @@ import org.klaviyosync.warehouse.UnchangedRowsQuery;
  * The Jackson step: a chunk of model rows in, each row's Klaviyo profile payload and verdict
  * ({@link MappedRow}) out, in the same order. The rows of a chunk are mapped on the
  * {@link MappingWorkers}' threads. Rows the warehouse found unchanged
- * ({@link ModelRowMapper#UNCHANGED_ROW}) are counted read and unchanged here and go no further.
+ * ({@link ModelRowMapper.UnchangedRows}) are counted read and unchanged here and go no further.
  */
 public final class ProfilePayloadProcessor implements Processor {
 
@@ -36,14 +36,17 @@ public final class ProfilePayloadProcessor implements Processor {
     public void process(Exchange exchange) throws InterruptedException {
         SyncRun run = exchange.getProperty(ExchangeKeys.RUN, SyncRun.class);
         List<?> rows = exchange.getMessage().getBody(List.class);
-        run.rowsRead(rows.size());
         List<Object> changed = new ArrayList<>(rows.size());
+        long unchanged = 0;
         for (Object row : rows) {
-            if (row != ModelRowMapper.UNCHANGED_ROW) {
+            if (row instanceof ModelRowMapper.UnchangedRows u) {
+                unchanged += u.count();
+            } else {
                 changed.add(row);
             }
         }
-        run.unchangedInWarehouse(rows.size() - changed.size());
+        run.rowsRead(Math.toIntExact(changed.size() + unchanged));
+        run.unchangedInWarehouse(Math.toIntExact(unchanged));
         ProfilePayloadMapper mapper = mapperFor(run.sync());
         exchange.getMessage().setBody(workers.map(changed, row -> map(run.sync(), mapper, row)));
     }
@@ -55,6 +58,7 @@ public final class ProfilePayloadProcessor implements Processor {
         Long rowFingerprint = (Long) row.remove(DuplicateIdentifierQuery.ROW_FINGERPRINT);
         Long acknowledged = (Long) row.remove(UnchangedRowsQuery.ACKNOWLEDGED);
         row.remove(UnchangedRowsQuery.UNCHANGED);
+        row.remove(UnchangedRowsQuery.UNCHANGED_ROWS);
         MappedRow mapped = DuplicateIdentifiers.check(sync, helpers, mapper.map(row));
         return rowFingerprint == null && acknowledged == null ? mapped
                 : mapped.withWarehouseState(rowFingerprint, acknowledged);

@@ -78,7 +78,8 @@ public final class RunStarter implements Processor {
             return duplicates.wrap(modelSql, sync.identifierColumn(), key);
         }
         RowFingerprints.Model model = rowFingerprints.of(modelSql, MappingHash.of(sync));
-        String keyed = duplicates.wrap(modelSql, sync.identifierColumn(), key, model.seed());
-        return compareInWarehouse ? UnchangedRowsQuery.wrap(keyed, model.labels(), sync.syncId(), key) : keyed;
+        return compareInWarehouse ? UnchangedRowsQuery.build(duplicates, modelSql, sync.identifierColumn(),
+                model.labels(), model.seed(), sync.syncId(), key)
+                : duplicates.wrap(modelSql, sync.identifierColumn(), key, model.seed());
     }
 }

@@ -132,7 +132,29 @@ public final class DuplicateIdentifierQuery {
      */
     public String wrap(String modelSql, String identifierColumn, IdentifierKey key, Long rowFingerprintSeed)
             throws SQLException {
-        String cacheKey = identifierColumn + "\u0000" + key + "\u0000" + rowFingerprintSeed + "\u0000" + modelSql;
+        return wrap(modelSql, identifierColumn, key, rowFingerprintSeed, null);
+    }
+
+    /**
+     * The model with its row fingerprint and identifier key ({@link #KEY_COLUMN}), before rows are
+     * counted per key; PostgreSQL only.
+     */
+    public String keyed(String modelSql, String identifierColumn, IdentifierKey key, long rowFingerprintSeed)
+            throws SQLException {
+        return wrap(modelSql, identifierColumn, key, rowFingerprintSeed, KEYED_ONLY);
+    }
+
+    /** Asks {@link #wrap} for the keyed rows only. */
+    private static final String KEYED_ONLY = "\u0000keyed";
+
+    /**
+     * As above; with a {@code keyedFilter} (an SQL condition on the keyed row, alias {@code f}) only the
+     * rows it holds for are counted and come out: the caller must keep every row of a key or none.
+     */
+    public String wrap(String modelSql, String identifierColumn, IdentifierKey key, Long rowFingerprintSeed,
+            String keyedFilter) throws SQLException {
+        String cacheKey = identifierColumn + "\u0000" + key + "\u0000" + rowFingerprintSeed + "\u0000" + keyedFilter
+                + "\u0000" + modelSql;
         String cached = cache.get(cacheKey);
         if (cached != null) {
             return cached;
@@ -175,7 +197,14 @@ public final class DuplicateIdentifierQuery {
                 keyed = "select m.*, " + rowFingerprint + (key.kind() == IdentifierKey.Kind.EMAIL ? dialect.lower(trimmed) : trimmed)
                         + " as " + KEY_COLUMN + " from (\n" + modelSql + "\n) m";
             }
-            wrapped = "select k.*, count(*)" + window + " as " + COLUMN + spellings + " from (" + keyed + ") k";
+            if (KEYED_ONLY.equals(keyedFilter)) {
+                wrapped = keyed;
+            } else if (keyedFilter != null) {
+                wrapped = "select k.*, count(*)" + window + " as " + COLUMN + spellings + " from (select f.* from ("
+                        + keyed + ") f where " + keyedFilter + ") k";
+            } else {
+                wrapped = "select k.*, count(*)" + window + " as " + COLUMN + spellings + " from (" + keyed + ") k";
+            }
         }
         cache.put(cacheKey, wrapped);
         return wrapped;

@@ -1,8 +1,8 @@
 package org.klaviyosync.warehouse;
 
+import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * When the bookkeeping tables live in the warehouse (PostgreSQL, schema {@code klaviyo_sync}), compares
@@ -20,43 +20,80 @@ public final class UnchangedRowsQuery {
     public static final String ACKNOWLEDGED = "klaviyo_sync_row_acknowledged";
     /** The helper column that is true for a row found unchanged in the warehouse. */
     public static final String UNCHANGED = "klaviyo_sync_row_unchanged";
+    /** The helper column with the number of rows of a bucket found unchanged as a whole (else NULL). */
+    public static final String UNCHANGED_ROWS = "klaviyo_sync_rows_unchanged";
+
+    /** Rows are bucketed by a hash of their identifier; a bucket compared as a whole spares its rows one by one. */
+    static final int BUCKETS = 65_536;
+    private static final String SAME_BUCKETS = "klaviyo_sync_same_buckets";
 
     private UnchangedRowsQuery() {
     }
 
     /**
-     * @param keyed  the model wrapped by {@link DuplicateIdentifierQuery} on PostgreSQL with a row fingerprint
+     * The statement an incremental run streams; see the class comment.
+     *
      * @param labels the model's column labels
+     * @param seed   the seed of the model's row fingerprints ({@link RowFingerprints})
      * @param key    how the identifier key is made; a phone number's is sent with a leading {@code +}
      */
-    public static String wrap(String keyed, List<String> labels, String syncId, IdentifierKey key) {
-        String sent = "u." + DuplicateIdentifierQuery.KEY_COLUMN;
-        if (key.kind() == IdentifierKey.Kind.PHONE) {
-            sent = "'+' || " + sent;
-        }
+    public static String build(DuplicateIdentifierQuery duplicates, String modelSql, String identifierColumn,
+            List<String> labels, long seed, String syncId, IdentifierKey key) throws SQLException {
+        String sync = "'" + syncId.replace("'", "''") + "'";
+        String keyed = duplicates.keyed(modelSql, identifierColumn, key, seed);
+        String sentInModel = sent("k." + DuplicateIdentifierQuery.KEY_COLUMN, key);
+        // buckets of rows whose identifiers and row fingerprints, counted and summed, are the stored ones
+        String same = "select m.b, m.n from (select " + bucket(sentInModel) + " as b, count(*) as n, sum("
+                + element(sentInModel, "k." + DuplicateIdentifierQuery.ROW_FINGERPRINT) + ") as x from (" + keyed
+                + ") k group by 1) m join (select " + bucket("f.identifier_value") + " as b, count(*) as n, sum("
+                + element("f.identifier_value", "f.row_fingerprint") + ") as x from klaviyo_sync.fingerprints f"
+                + " where f.sync_id = " + sync + " and not f.rejected and f.row_fingerprint is not null group by 1) s"
+                + " on s.b = m.b and s.n = m.n and s.x = m.x";
+        String outsideSameBuckets = "coalesce(" + bucket(sent("f." + DuplicateIdentifierQuery.KEY_COLUMN, key))
+                + ", -1) not in (select b from " + SAME_BUCKETS + ")";
+        String counted = duplicates.wrap(modelSql, identifierColumn, key, seed, outsideSameBuckets);
         String compared = "select u.*, case when not f.rejected then f.fingerprint end as " + ACKNOWLEDGED
                 + ", coalesce(u." + DuplicateIdentifierQuery.COLUMN + " = 1 and not f.rejected and f.row_fingerprint = u."
                 + DuplicateIdentifierQuery.ROW_FINGERPRINT + ", false) as " + UNCHANGED
-                + " from (" + keyed + ") u left join klaviyo_sync.fingerprints f on f.sync_id = '"
-                + syncId.replace("'", "''") + "' and f.identifier_value = (" + sent + ") collate \"C\"";
-        Set<String> seen = new HashSet<>();
-        for (String label : labels) {
-            if (!seen.add(label)) {
-                // two columns of one label cannot be named one by one: unchanged rows come out whole
-                return compared;
+                + " from (" + counted + ") u left join klaviyo_sync.fingerprints f on f.sync_id = " + sync
+                + " and f.identifier_value = (" + sent("u." + DuplicateIdentifierQuery.KEY_COLUMN, key) + ") collate \"C\"";
+        List<String> helpers = DuplicateIdentifierQuery.helperColumns(key);
+        StringBuilder sql = new StringBuilder("with " + SAME_BUCKETS + " as (" + same + ") select ");
+        if (new HashSet<>(labels).size() < labels.size()) {
+            // two columns of one label cannot be named one by one: rows told unchanged one by one come out whole
+            sql.append("c.*");
+        } else {
+            for (String label : labels) {
+                String quoted = "c.\"" + label.replace("\"", "\"\"") + "\"";
+                sql.append("case when c.").append(UNCHANGED).append(" then null else ").append(quoted)
+                        .append(" end as ").append(quoted.substring(2)).append(", ");
             }
+            for (String helper : helpers) {
+                sql.append("c.").append(helper).append(", ");
+            }
+            sql.append("c.").append(DuplicateIdentifierQuery.ROW_FINGERPRINT).append(", c.").append(ACKNOWLEDGED)
+                    .append(", c.").append(UNCHANGED);
         }
-        StringBuilder sql = new StringBuilder("select ");
-        for (String label : labels) {
-            String quoted = "c.\"" + label.replace("\"", "\"\"") + "\"";
-            sql.append("case when c.").append(UNCHANGED).append(" then null else ").append(quoted).append(" end as ")
-                    .append(quoted.substring(2)).append(", ");
+        sql.append(", null::bigint as ").append(UNCHANGED_ROWS).append(" from (").append(compared).append(") c");
+        // one row per bucket told unchanged as a whole: NULL in every column but the count of its rows
+        sql.append(" union all select ");
+        int columns = labels.size() + helpers.size() + 3;
+        for (int i = 0; i < columns; i++) {
+            sql.append("null, ");
         }
-        for (String helper : DuplicateIdentifierQuery.helperColumns(key)) {
-            sql.append("c.").append(helper).append(", ");
-        }
-        sql.append("c.").append(DuplicateIdentifierQuery.ROW_FINGERPRINT).append(", c.").append(ACKNOWLEDGED)
-                .append(", c.").append(UNCHANGED).append(" from (").append(compared).append(") c");
-        return sql.toString();
+        return sql.append("b.n from ").append(SAME_BUCKETS).append(" b").toString();
+    }
+
+    /** The identifier as stored: the key, a phone number's with its leading plus sign. */
+    private static String sent(String keyColumn, IdentifierKey key) {
+        return key.kind() == IdentifierKey.Kind.PHONE ? "'+' || " + keyColumn : keyColumn;
+    }
+
+    private static String bucket(String sentIdentifier) {
+        return "(hashtextextended((" + sentIdentifier + ") collate \"C\", 0) & " + (BUCKETS - 1) + ")";
+    }
+
+    private static String element(String sentIdentifier, String rowFingerprint) {
+        return "hashtextextended((" + sentIdentifier + ") collate \"C\", " + rowFingerprint + ")::numeric";
     }
 }

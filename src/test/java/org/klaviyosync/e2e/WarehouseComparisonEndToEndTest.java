@@ -15,8 +15,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,25 +59,22 @@ class WarehouseComparisonEndToEndTest {
         assertCounts(run(), ROWS, ROWS, 0, 0);
         assertEquals(ROWS, storedRowFingerprints(), "each acknowledged row is stored with its row fingerprint");
 
-        Map<String, Boolean> flags = comparedRows();
-        assertEquals(ROWS, flags.size());
-        assertFalse(flags.containsValue(false), "every row is unchanged and none of its values comes out: " + flags);
+        assertEquals(new Compared(ROWS, Set.of()), compared(), "every row is unchanged and none of its values comes out");
+        assertEquals(ROWS, inBuckets, "each bucket of rows agrees with the stored fingerprints as a whole");
 
         StandInTraffic quiet = StandInTraffic.mark(e2e.klaviyo());
         assertCounts(run(), ROWS, 0, ROWS, 0);
         assertEquals(0, quiet.writeCalls(), quiet.since().toString());
 
         e2e.warehouse().execute("update people set plan = 'gold' where id = 'p-7'");
-        flags = comparedRows();
-        assertEquals(false, flags.get("p-7"), "the changed row comes out whole");
-        assertEquals(ROWS - 1, flags.values().stream().filter(f -> f).count());
+        assertEquals(new Compared(ROWS - 1, Set.of("p-7")), compared(), "the changed row comes out whole");
 
         StandInTraffic one = StandInTraffic.mark(e2e.klaviyo());
         assertCounts(run(), ROWS, 1, ROWS - 1, 0);
         assertEquals(List.of("p-7"), one.profilesSent());
         assertEquals("gold", e2e.klaviyo().profileByExternalId("p-7").orElseThrow().property("plan"));
         assertCounts(run(), ROWS, 0, ROWS, 0);
-        assertFalse(comparedRows().containsValue(false), "the sent row's new row fingerprint was stored");
+        assertEquals(new Compared(ROWS, Set.of()), compared(), "the sent row's new row fingerprint was stored");
     }
 
     @Test
@@ -86,16 +83,14 @@ class WarehouseComparisonEndToEndTest {
         Long before = storedRowFingerprint("p-3");
         e2e.warehouse().execute("update people set note = 'rewritten' where id = 'p-3'",
                 "update people set id = ' p-4 ' where id = 'p-4'");
-        Map<String, Boolean> flags = comparedRows();
-        assertEquals(false, flags.get("p-3"));
-        assertEquals(false, flags.get(" p-4 "));
+        assertEquals(new Compared(ROWS - 2, Set.of("p-3", " p-4 ")), compared());
 
         StandInTraffic quiet = StandInTraffic.mark(e2e.klaviyo());
         assertCounts(run(), ROWS, 0, ROWS, 0);
         assertEquals(0, quiet.writeCalls(), "the payloads are as Klaviyo holds them: " + quiet.since());
 
         assertNotEquals(before, storedRowFingerprint("p-3"), "the new row fingerprint is recorded");
-        assertFalse(comparedRows().containsValue(false), "both rows are unchanged in the warehouse now");
+        assertEquals(new Compared(ROWS, Set.of()), compared(), "both rows are unchanged in the warehouse now");
         assertCounts(run(), ROWS, 0, ROWS, 0);
     }
 
@@ -104,7 +99,7 @@ class WarehouseComparisonEndToEndTest {
         assertCounts(run(), ROWS, ROWS, 0, 0);
         // the text of each row stays the same, its payload does not: score becomes a string
         e2e.warehouse().execute("alter table people alter column score type text");
-        assertFalse(comparedRows().containsValue(true), "no row can be told unchanged from its text alone");
+        assertEquals(0, compared().unchanged(), "no row can be told unchanged from its text alone");
 
         StandInTraffic all = StandInTraffic.mark(e2e.klaviyo());
         assertCounts(run(), ROWS, ROWS, 0, 0);
@@ -146,6 +141,20 @@ class WarehouseComparisonEndToEndTest {
         assertEquals(List.of("p-8"), one.profilesSent());
     }
 
+    @Test
+    void phoneNumbersAreComparedAsStoredWithTheirPlusSign() throws Exception {
+        e2e.warehouse().execute("update people set note = '+1415555' || (2600 + score)");
+        e2e.cli().sync("people", "model", MODEL, "identifier", "phone_number", "identifierColumn", "note",
+                "properties", "email=email,plan=plan,score=score", "lists", "People");
+        assertCounts(run(), ROWS, ROWS, 0, 0);
+        assertEquals(new Compared(ROWS, Set.of()), compared());
+        assertEquals(ROWS, inBuckets);
+        e2e.warehouse().execute("update people set plan = 'gold' where id = 'p-7'");
+        StandInTraffic one = StandInTraffic.mark(e2e.klaviyo());
+        assertCounts(run(), ROWS, 1, ROWS - 1, 0);
+        assertEquals(1, one.profilesSent().size());
+    }
+
     private JsonNode run() throws Exception {
         CliHarness.Result r = e2e.cli().run("run", "--json", "people");
         assertEquals(0, r.exitCode(), r.out() + r.err());
@@ -163,33 +172,45 @@ class WarehouseComparisonEndToEndTest {
         assertEquals(0, run.get("deferred").asLong(), all);
     }
 
+    /** What the query an incremental run streams gives: rows told unchanged, and the identifiers of rows that come out whole. */
+    private record Compared(long unchanged, Set<String> whole) {
+    }
+
+    /** Rows told unchanged as the count of a bucket, by the last {@link #compared()}. */
+    private static long inBuckets;
+
     /**
-     * The rows of the query an incremental run streams, by identifier: true for a row told unchanged (then
-     * every model column must be NULL), false for a row that comes out whole.
+     * Streams the query an incremental run streams, checking that a row told unchanged (one by one, or
+     * as the count of a bucket) carries no column value of the model.
      */
-    private static Map<String, Boolean> comparedRows() throws Exception {
+    private static Compared compared() throws Exception {
         SyncDefinition sync = new SyncValidator(Path.of("").toAbsolutePath())
                 .validate(new SyncFileReader().read(e2e.cli().syncsDir()).syncs()).syncs().get(0);
         RunStarter starter = new RunStarter(null, new DuplicateIdentifierQuery(e2e.warehouse().dataSource()),
                 new RowFingerprints(e2e.warehouse().dataSource()));
         String sql = starter.modelQuery(sync, MODEL, true);
-        Map<String, Boolean> flags = new TreeMap<>();
+        long unchanged = 0;
+        inBuckets = 0;
+        Set<String> whole = new TreeSet<>();
         try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
-                boolean unchanged = rs.getBoolean(UnchangedRowsQuery.UNCHANGED);
-                String key = rs.getString(DuplicateIdentifierQuery.KEY_COLUMN);
-                for (String column : MODEL_COLUMNS) {
-                    if (unchanged) {
-                        assertNull(rs.getObject(column), column + " of unchanged row " + key);
-                    } else {
-                        assertNotNull(rs.getObject("id"), "a changed row comes out whole");
+                long bucket = rs.getLong(UnchangedRowsQuery.UNCHANGED_ROWS);
+                boolean inBucket = !rs.wasNull();
+                boolean one = rs.getBoolean(UnchangedRowsQuery.UNCHANGED);
+                if (inBucket || one) {
+                    for (String column : MODEL_COLUMNS) {
+                        assertNull(rs.getObject(column), column + " of a row told unchanged");
                     }
+                    unchanged += inBucket ? bucket : 1;
+                    inBuckets += inBucket ? bucket : 0;
+                } else {
+                    assertNotNull(rs.getObject("email"), "a row not told unchanged comes out whole");
+                    whole.add(rs.getString("id"));
                 }
-                flags.put(unchanged ? key : rs.getString("id"), unchanged);
             }
         }
-        return flags;
+        return new Compared(unchanged, whole);
     }
 
     private static long storedRowFingerprints() throws Exception {
