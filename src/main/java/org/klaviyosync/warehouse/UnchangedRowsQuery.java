@@ -25,6 +25,7 @@ public final class UnchangedRowsQuery {
 
     /** Rows are bucketed by a hash of their identifier; a bucket compared as a whole spares its rows one by one. */
     static final int BUCKETS = 65_536;
+    private static final String MODEL_BUCKETS = "klaviyo_sync_model_buckets";
     private static final String SAME_BUCKETS = "klaviyo_sync_same_buckets";
 
     private UnchangedRowsQuery() {
@@ -43,11 +44,15 @@ public final class UnchangedRowsQuery {
         String keyed = duplicates.keyed(modelSql, identifierColumn, key, seed);
         String sentInModel = sent("k." + DuplicateIdentifierQuery.KEY_COLUMN, key);
         // buckets of rows whose identifiers and row fingerprints, counted and summed, are the stored ones
-        String same = "select m.b, m.n from (select " + bucket(sentInModel) + " as b, count(*) as n, sum("
-                + element(sentInModel, "k." + DuplicateIdentifierQuery.ROW_FINGERPRINT) + ") as x from (" + keyed
-                + ") k group by 1) m join (select " + bucket("f.identifier_value") + " as b, count(*) as n, sum("
-                + element("f.identifier_value", "f.row_fingerprint") + ") as x from klaviyo_sync.fingerprints f"
-                + " where f.sync_id = " + sync + " and not f.rejected and f.row_fingerprint is not null group by 1) s"
+        // sorted by bucket and then grouped: the planner, not knowing the buckets are few, would plan a
+        // hash aggregate for one group a row and spill it to disk
+        String modelBuckets = perBucket("select " + bucket(sentInModel) + " as b, "
+                + element(sentInModel, "k." + DuplicateIdentifierQuery.ROW_FINGERPRINT) + " as x from (" + keyed
+                + ") k");
+        String same = "select m.b, m.n from " + MODEL_BUCKETS + " m join (" + perBucket("select "
+                + bucket("f.identifier_value") + " as b, "
+                + element("f.identifier_value", "f.row_fingerprint") + " as x from klaviyo_sync.fingerprints f"
+                + " where f.sync_id = " + sync + " and not f.rejected and f.row_fingerprint is not null") + ") s"
                 + " on s.b = m.b and s.n = m.n and s.x = m.x";
         String outsideSameBuckets = "coalesce(" + bucket(sent("f." + DuplicateIdentifierQuery.KEY_COLUMN, key))
                 + ", -1) not in (select b from " + SAME_BUCKETS + ")";
@@ -58,7 +63,8 @@ public final class UnchangedRowsQuery {
                 + " from (" + counted + ") u left join klaviyo_sync.fingerprints f on f.sync_id = " + sync
                 + " and f.identifier_value = (" + sent("u." + DuplicateIdentifierQuery.KEY_COLUMN, key) + ") collate \"C\"";
         List<String> helpers = DuplicateIdentifierQuery.helperColumns(key);
-        StringBuilder sql = new StringBuilder("with " + SAME_BUCKETS + " as (" + same + ") select ");
+        StringBuilder sql = new StringBuilder("with " + MODEL_BUCKETS + " as (" + modelBuckets + "), " + SAME_BUCKETS
+                + " as (" + same + ") select ");
         if (new HashSet<>(labels).size() < labels.size()) {
             // two columns of one label cannot be named one by one: rows told unchanged one by one come out whole
             sql.append("c.*");
@@ -74,7 +80,10 @@ public final class UnchangedRowsQuery {
             sql.append("c.").append(DuplicateIdentifierQuery.ROW_FINGERPRINT).append(", c.").append(ACKNOWLEDGED)
                     .append(", c.").append(UNCHANGED);
         }
-        sql.append(", null::bigint as ").append(UNCHANGED_ROWS).append(" from (").append(compared).append(") c");
+        // read the model a second time only when some of its rows lie outside the buckets that agree
+        sql.append(", null::bigint as ").append(UNCHANGED_ROWS).append(" from (").append(compared).append(") c")
+                .append(" where (select sum(n) from ").append(MODEL_BUCKETS).append(") > (select coalesce(sum(n), 0) from ")
+                .append(SAME_BUCKETS).append(")");
         // one row per bucket told unchanged as a whole: NULL in every column but the count of its rows
         sql.append(" union all select ");
         int columns = labels.size() + helpers.size() + 3;
@@ -94,6 +103,11 @@ public final class UnchangedRowsQuery {
     }
 
     private static String element(String sentIdentifier, String rowFingerprint) {
-        return "hashtextextended((" + sentIdentifier + ") collate \"C\", " + rowFingerprint + ")::numeric";
+        return "hashtextextended((" + sentIdentifier + ") collate \"C\", " + rowFingerprint + ")";
+    }
+
+    /** Rows of (b, x) counted and x summed per bucket b. */
+    private static String perBucket(String rows) {
+        return "select g.b, count(*) as n, sum(g.x::numeric) as x from (" + rows + " order by 1) g group by g.b";
     }
 }
