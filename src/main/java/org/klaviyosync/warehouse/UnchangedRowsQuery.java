@@ -6,13 +6,24 @@ import java.util.List;
 
 /**
  * When the bookkeeping tables live in the warehouse (PostgreSQL, schema {@code klaviyo_sync}), compares
- * each model row with the sync's stored fingerprints in the model query itself: a row is unchanged
+ * the model's rows with the sync's stored fingerprints in the model query itself. A row is unchanged
  * when it is the only row of the model with its identifier key, its stored content is acknowledged
  * (not rejected) and its row fingerprint ({@link RowFingerprints}) equals the one stored with that
- * content. Such a row still comes out, so the run can count it read and unchanged, but as nothing
- * more than {@link #UNCHANGED} = true: its columns are NULL (none of its values is printed or sent
- * out). Every other row comes out whole, with the fingerprint acknowledged for its identifier
- * ({@link #ACKNOWLEDGED}, NULL when none), which the run compares with the fingerprint of its payload.
+ * content.
+ *
+ * <p>First in buckets: the rows are spread over {@value #BUCKETS} buckets by a hash of their
+ * identifier, and per bucket the number of rows and the sum of a 64-bit hash of (identifier, row
+ * fingerprint) are compared with the same over the stored acknowledged fingerprints, in one pass
+ * that keeps only those numbers. A bucket that agrees holds exactly the stored identifiers (each
+ * once: the stored ones are distinct) with their stored row fingerprints, so every row of it is
+ * unchanged (but for a chance of about 2^-64 per bucket); it comes out as one row holding the
+ * number of its rows ({@link #UNCHANGED_ROWS}). Only when some rows lie outside those buckets is the
+ * model read again, for the rows of the other buckets (every row of an identifier falls into one
+ * bucket, so the duplicate count stays whole), which are compared one by one: a row found unchanged
+ * comes out as {@link #UNCHANGED} = true with every column NULL (none of its values is printed or
+ * sent out); every other row comes out whole, with the content fingerprint acknowledged for its
+ * identifier ({@link #ACKNOWLEDGED}, NULL when none), which the run compares with the fingerprint
+ * of its payload. The model runs twice within one statement, so both readings see one snapshot.
  */
 public final class UnchangedRowsQuery {
 
