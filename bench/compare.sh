@@ -9,7 +9,8 @@
 #                    e: launch to first row read (measured in a's runs)
 #   ROWS             rows of a, b and e (default 200000)
 #   CEILING_ROWS     rows of c (default 3000000)
-#   NO_CHANGE_ROWS   sizes of d (default 1000000,10000000)
+#   NO_CHANGE_ROWS   sizes of d (default 1000000,10000000; ten million takes a while, its first run above
+#                    all: NO_CHANGE_ROWS=1000000 leaves it out). d's stand-in gets 1.5 GB a million at least
 #   HEAP             the service's -Xmx (default 256m); STANDIN_HEAP the stand-in's (default 4g; it keeps
 #                    every profile: give it about 1.4 GB per million)
 #   JFR=<dir>        a flight recording of every service JVM

@@ -16,6 +16,7 @@ import org.klaviyosync.settings.Settings;
 import org.klaviyosync.state.HistoryRetention;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 import org.klaviyosync.warehouse.ModelRowMapper;
+import org.klaviyosync.warehouse.RowFingerprints;
 import org.klaviyosync.warehouse.WarehouseConnections;
 
 /**
@@ -34,7 +35,12 @@ final class PipelineBeans {
         main.bind("modelDataSource", connections.models());
         main.bind("modelRowMapper", new ModelRowMapper(json));
         main.bind("modelRows", new ModelRows(settings.get(PipelineSettings.CHUNK_ROWS)));
-        main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models())));
+        // with the bookkeeping in the warehouse, unchanged rows are told there and never leave it
+        boolean compareInWarehouse = connections.bookkeepingInWarehouse()
+                && RowFingerprints.available(connections.models());
+        runs.compareInWarehouse(compareInWarehouse);
+        main.bind("runStarter", new RunStarter(runs, new DuplicateIdentifierQuery(connections.models()),
+                compareInWarehouse ? new RowFingerprints(connections.models()) : null));
         main.bind("runFailer", new RunFailer());
         BatchDeliveries deliveries = new BatchDeliveries(grace.forDeliveries());
         main.bind("batchDeliveries", deliveries);

@@ -23,6 +23,10 @@ import java.util.List;
  *                        ({@code POST /api/profile-import}'s {@code data}) that clears the row's
  *                        null values in Klaviyo, since bulk import ignores nulls; null when there
  *                        is nothing to clear or the row is invalid
+ * @param rowFingerprint  the warehouse's fingerprint of the model row, stored with the content once
+ *                        Klaviyo acknowledges it; null when the warehouse computed none
+ * @param acknowledgedInWarehouse the content fingerprint acknowledged for the row's identifier, as the
+ *                        warehouse read it with the row when it compares rows itself; null otherwise
  */
 public record MappedRow(
         String identifierValue,
@@ -32,10 +36,24 @@ public record MappedRow(
         int payloadBytes,
         RowProblem problem,
         ObjectNode nullsToClear,
-        byte[] profileJson) {
+        byte[] profileJson,
+        Long rowFingerprint,
+        Long acknowledgedInWarehouse) {
 
     public MappedRow {
         lists = lists == null ? List.of() : List.copyOf(lists);
+    }
+
+    /** A row without what the warehouse knows of it. */
+    public MappedRow(String identifierValue, ObjectNode profile, List<String> lists, long fingerprint,
+            int payloadBytes, RowProblem problem, ObjectNode nullsToClear, byte[] profileJson) {
+        this(identifierValue, profile, lists, fingerprint, payloadBytes, problem, nullsToClear, profileJson, null, null);
+    }
+
+    /** This row with the warehouse's row fingerprint and the fingerprint acknowledged for it there. */
+    public MappedRow withWarehouseState(Long rowFingerprint, Long acknowledgedInWarehouse) {
+        return new MappedRow(identifierValue, profile, lists, fingerprint, payloadBytes, problem, nullsToClear,
+                profileJson, rowFingerprint, acknowledgedInWarehouse);
     }
 
     /** A row whose serialized profile is not kept. */

@@ -51,9 +51,13 @@ public final class ProfileRowSorter implements Processor {
             run.settle(key, RowOutcome.INVALID, row.problem().field(), null, row.describe(run.syncId()));
             return List.of();
         }
-        switch (run.changes().verdict(key, row.fingerprint())) {
+        switch (run.changes().verdict(key, row.fingerprint(), row.acknowledgedInWarehouse())) {
             case UNCHANGED -> {
                 run.settle(key, RowOutcome.UNCHANGED, null, null, null);
+                if (row.acknowledgedInWarehouse() != null && row.rowFingerprint() != null) {
+                    // only a column outside the payload changed: next time the warehouse tells it unchanged
+                    run.rowFingerprintChanged(key, row.fingerprint(), row.rowFingerprint());
+                }
                 return List.of();
             }
             case STILL_REJECTED -> {
@@ -88,7 +92,7 @@ public final class ProfileRowSorter implements Processor {
             return List.of();
         }
         // a row without lists is still upserted: one bulk job without a list relationship
-        if (!run.track(key, Math.max(1, listIds.size()), row.fingerprint())) {
+        if (!run.track(key, Math.max(1, listIds.size()), row.fingerprint(), row.rowFingerprint())) {
             run.settle(key, RowOutcome.INVALID, run.sync().identifierColumn(), null, "sync '" + run.syncId()
                     + "' row '" + key + "' field '" + run.sync().identifierColumn()
                     + "': duplicate identifier: another row of this run has the same value");

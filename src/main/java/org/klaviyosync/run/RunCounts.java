@@ -19,6 +19,11 @@ public final class RunCounts {
         read.addAndGet(rows);
     }
 
+    /** Rows the warehouse told unchanged without sending them out (counted read as well). */
+    void countUnchanged(int rows) {
+        unchanged.addAndGet(rows);
+    }
+
     void count(RowOutcome outcome) {
         switch (outcome) {
             case SENT -> sent.incrementAndGet();

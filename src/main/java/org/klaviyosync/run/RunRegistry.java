@@ -48,6 +48,7 @@ public final class RunRegistry {
     private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
     private final FingerprintStore fingerprints;
     private volatile ListMembershipStore memberships;
+    private volatile boolean compareInWarehouse;
 
     public RunRegistry(Map<String, SyncDefinition> syncs, StateStore store, boolean dryRun,
             Function<SyncDefinition, ListTargets> listTargets, int batchProfiles, long batchBytes,
@@ -75,6 +76,14 @@ public final class RunRegistry {
     /** Lets {@code listMode=mirror} syncs record the memberships they manage in {@code store}. */
     public void manageMemberships(ListMembershipStore store) {
         this.memberships = store;
+    }
+
+    /**
+     * The fingerprints live in the warehouse's own PostgreSQL database: incremental runs (without
+     * replayed rows) compare rows there, and unchanged rows never leave it.
+     */
+    public void compareInWarehouse(boolean compare) {
+        this.compareInWarehouse = compare;
     }
 
     public Optional<SyncDefinition> sync(String syncId) {
@@ -236,6 +245,8 @@ public final class RunRegistry {
                         dryRun ? " (dry run: nothing will be sent)" : "",
                         sync.event() != null ? ", sending events not sent before"
                                 : changes.sendsEverything() ? ", sending every row"
+                                : changes.comparesInWarehouse()
+                                        ? ", sending new and changed rows (compared in the warehouse)"
                                 : ", sending new and changed rows (" + changes.acknowledgedCount()
                                         + " acknowledged before"
                                         + (options.replay().isEmpty() ? "" : ", " + options.replay().size() + " replayed")
@@ -268,6 +279,12 @@ public final class RunRegistry {
         }
         if (options.full()) {
             return ChangeDetector.sendEverything();
+        }
+        // listMode=mirror learns each run which rows still name their lists, so its rows pass through
+        // the service; an event sync looks its event ids up instead
+        if (compareInWarehouse && options.replay().isEmpty() && sync.event() == null
+                && sync.listMode() != ListMode.MIRROR) {
+            return ChangeDetector.inWarehouse(fingerprints.rejections(sync.syncId()));
         }
         long loading = System.nanoTime();
         ChangeDetector detector = ChangeDetector.incremental(fingerprints.acknowledged(sync.syncId()),

@@ -53,6 +53,7 @@ public final class SyncRun {
     private static final class InFlightRow {
         int remainingParts;
         long fingerprint;
+        Long rowFingerprint;
         boolean tracksContent;
         RowOutcome worst = RowOutcome.SENT;
         String code;
@@ -134,6 +135,27 @@ public final class SyncRun {
         counts.countRead(rows);
     }
 
+    /**
+     * Ends rows the warehouse compared with the stored fingerprints and found unchanged: they were
+     * read (and counted read) but never left the warehouse.
+     */
+    public void unchangedInWarehouse(int rows) {
+        counts.countUnchanged(rows);
+    }
+
+    /**
+     * A row judged unchanged by its content whose model row has a new row fingerprint: recorded
+     * with the fingerprints, so that the warehouse tells it unchanged next time (nothing in a dry run).
+     */
+    public void rowFingerprintChanged(String key, long fingerprint, long rowFingerprint) {
+        if (dryRun) {
+            return;
+        }
+        synchronized (uncommittedFingerprints) {
+            uncommittedFingerprints.add(FingerprintChange.rowFingerprint(key, fingerprint, rowFingerprint));
+        }
+    }
+
     /** Ends a row that never went in flight (invalid, unchanged, rejected before sending). */
     public void settle(String identifierValue, RowOutcome outcome, String field, String code, String reason) {
         settle(identifierValue, outcome, field, code, reason, null);
@@ -166,9 +188,15 @@ public final class SyncRun {
      * acknowledged every part; false when a row with the same key already is in flight.
      */
     public boolean track(String key, int parts, long fingerprint) {
+        return track(key, parts, fingerprint, null);
+    }
+
+    /** As above, with the warehouse's fingerprint of the model row (null: none), stored with the content's. */
+    public boolean track(String key, int parts, long fingerprint, Long rowFingerprint) {
         InFlightRow row = new InFlightRow();
         row.remainingParts = parts;
         row.fingerprint = fingerprint;
+        row.rowFingerprint = rowFingerprint;
         row.tracksContent = true;
         return inFlight.putIfAbsent(key, row) == null;
     }
@@ -230,7 +258,7 @@ public final class SyncRun {
             return;
         }
         FingerprintChange change = switch (outcome) {
-            case SENT -> FingerprintChange.acknowledged(key, row.fingerprint);
+            case SENT -> FingerprintChange.acknowledged(key, row.fingerprint, row.rowFingerprint);
             case REJECTED -> FingerprintChange.rejected(key, row.fingerprint, row.code, row.reason);
             default -> FingerprintChange.forget(key);
         };

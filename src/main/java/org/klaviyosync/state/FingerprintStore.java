@@ -26,14 +26,24 @@ public final class FingerprintStore {
 
     /** Stores the rows given as parallel arrays; the identifiers within one statement are distinct. */
     private static final String UPSERT = "insert into klaviyo_sync.fingerprints"
-            + " (sync_id, identifier_value, identifier_hash, fingerprint, rejected, code, detail, run_id)"
+            + " (sync_id, identifier_value, identifier_hash, fingerprint, rejected, code, detail, run_id, row_fingerprint)"
             + " select ?::text, u.identifier_value, u.identifier_hash, u.fingerprint, u.rejected, u.code, u.detail,"
-            + " ?::bigint"
-            + " from unnest(?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::text[], ?::text[])"
-            + " as u (identifier_value, identifier_hash, fingerprint, rejected, code, detail)"
+            + " ?::bigint, u.row_fingerprint"
+            + " from unnest(?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::text[], ?::text[], ?::bigint[])"
+            + " as u (identifier_value, identifier_hash, fingerprint, rejected, code, detail, row_fingerprint)"
             + " on conflict (sync_id, identifier_value) do update set identifier_hash = excluded.identifier_hash,"
             + " fingerprint = excluded.fingerprint, rejected = excluded.rejected, code = excluded.code,"
-            + " detail = excluded.detail, run_id = excluded.run_id";
+            + " detail = excluded.detail, run_id = excluded.run_id, row_fingerprint = excluded.row_fingerprint";
+
+    /**
+     * Records the row fingerprint of rows whose stored content is still acknowledged as it was
+     * (a row changed, or was acknowledged, in the meantime keeps what it has).
+     */
+    private static final String ROW_FINGERPRINTS = "update klaviyo_sync.fingerprints f"
+            + " set row_fingerprint = u.row_fingerprint"
+            + " from unnest(?::text[], ?::bigint[], ?::bigint[]) as u (identifier_value, fingerprint, row_fingerprint)"
+            + " where f.sync_id = ? and f.identifier_value = u.identifier_value and f.fingerprint = u.fingerprint"
+            + " and not f.rejected";
 
     private final DataSource dataSource;
 
@@ -54,6 +64,9 @@ public final class FingerprintStore {
                   run_id           bigint,
                   primary key (sync_id, identifier_value)
                 )""");
+        // the warehouse's fingerprint of the model row that gave the acknowledged content (null: not known),
+        // which lets a PostgreSQL warehouse holding this table tell unchanged rows without sending them out
+        s.execute("alter table klaviyo_sync.fingerprints add column if not exists row_fingerprint bigint");
         s.execute("create index if not exists fingerprints_rejected on klaviyo_sync.fingerprints (sync_id)"
                 + " where rejected");
         s.execute("""
@@ -177,8 +190,10 @@ public final class FingerprintStore {
 
     /**
      * Applies the changes (last one per identifier wins), in identifier order: the rows to store go
-     * in one upsert per {@value #CHUNK_ROWS} rows, their columns bound as six arrays, and the rows
-     * to forget in one delete per {@value #CHUNK_ROWS} identifiers. Each statement commits on its own.
+     * in one upsert per {@value #CHUNK_ROWS} rows, their columns bound as seven arrays, the row
+     * fingerprints of rows still acknowledged as they were in one update per {@value #CHUNK_ROWS}, and
+     * the rows to forget in one delete per {@value #CHUNK_ROWS} identifiers. Each statement commits on
+     * its own.
      */
     public void apply(String syncId, long runId, List<FingerprintChange> changes) throws SQLException {
         if (changes.isEmpty()) {
@@ -190,9 +205,12 @@ public final class FingerprintStore {
         }
         List<FingerprintChange> upserts = new ArrayList<>();
         List<String> forgets = new ArrayList<>();
+        List<FingerprintChange> rowFingerprints = new ArrayList<>();
         for (FingerprintChange ch : last.values()) {
             if (ch.kind() == FingerprintChange.Kind.FORGET) {
                 forgets.add(ch.identifierValue());
+            } else if (ch.kind() == FingerprintChange.Kind.ROW_FINGERPRINT) {
+                rowFingerprints.add(ch);
             } else {
                 upserts.add(ch);
             }
@@ -200,11 +218,20 @@ public final class FingerprintStore {
         // in key order, each statement touches a narrow range of the primary key's pages
         upserts.sort(Comparator.comparing(FingerprintChange::identifierValue));
         forgets.sort(Comparator.naturalOrder());
+        rowFingerprints.sort(Comparator.comparing(FingerprintChange::identifierValue));
         try (Connection c = dataSource.getConnection()) {
             if (!upserts.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
                     for (int from = 0; from < upserts.size(); from += CHUNK_ROWS) {
                         upsert(c, ps, syncId, runId, upserts.subList(from, Math.min(upserts.size(), from + CHUNK_ROWS)));
+                    }
+                }
+            }
+            if (!rowFingerprints.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(ROW_FINGERPRINTS)) {
+                    for (int from = 0; from < rowFingerprints.size(); from += CHUNK_ROWS) {
+                        recordRowFingerprints(c, ps, syncId,
+                                rowFingerprints.subList(from, Math.min(rowFingerprints.size(), from + CHUNK_ROWS)));
                     }
                 }
             }
@@ -231,6 +258,7 @@ public final class FingerprintStore {
         Boolean[] rejected = new Boolean[n];
         String[] codes = new String[n];
         String[] details = new String[n];
+        Long[] rowFingerprints = new Long[n];
         for (int i = 0; i < n; i++) {
             FingerprintChange ch = chunk.get(i);
             boolean r = ch.kind() == FingerprintChange.Kind.REJECTED;
@@ -240,6 +268,7 @@ public final class FingerprintStore {
             rejected[i] = r;
             codes[i] = r ? ch.code() : null;
             details[i] = r ? ch.detail() : null;
+            rowFingerprints[i] = r ? null : ch.rowFingerprint();
         }
         ps.setString(1, syncId);
         ps.setLong(2, runId);
@@ -249,6 +278,25 @@ public final class FingerprintStore {
         ps.setArray(6, c.createArrayOf("bool", rejected));
         ps.setArray(7, c.createArrayOf("text", codes));
         ps.setArray(8, c.createArrayOf("text", details));
+        ps.setArray(9, c.createArrayOf("int8", rowFingerprints));
+        ps.executeUpdate();
+    }
+
+    private static void recordRowFingerprints(Connection c, PreparedStatement ps, String syncId,
+            List<FingerprintChange> chunk) throws SQLException {
+        int n = chunk.size();
+        String[] identifiers = new String[n];
+        Long[] fingerprints = new Long[n];
+        Long[] rowFingerprints = new Long[n];
+        for (int i = 0; i < n; i++) {
+            identifiers[i] = chunk.get(i).identifierValue();
+            fingerprints[i] = chunk.get(i).fingerprint();
+            rowFingerprints[i] = chunk.get(i).rowFingerprint();
+        }
+        ps.setArray(1, c.createArrayOf("text", identifiers));
+        ps.setArray(2, c.createArrayOf("int8", fingerprints));
+        ps.setArray(3, c.createArrayOf("int8", rowFingerprints));
+        ps.setString(4, syncId);
         ps.executeUpdate();
     }
 

@@ -36,6 +36,11 @@ public final class DuplicateIdentifierQuery {
     public static final String LAST_SPELLING = "klaviyo_sync_identifier_last";
     /** The helper column with a phone number's digits and plus signs, from which its key is made. */
     public static final String PHONE_CHARACTERS = "klaviyo_sync_identifier_phone";
+    /**
+     * The helper column with the warehouse's 64-bit fingerprint of the model row (PostgreSQL, when asked
+     * for): a hash of the row's text form, seeded with what else decides its payload.
+     */
+    public static final String ROW_FINGERPRINT = "klaviyo_sync_row_fingerprint";
     /** What every helper column's name starts with; the pipeline removes them before mapping. */
     public static final String HELPER_PREFIX = "klaviyo_sync_identifier_";
 
@@ -118,7 +123,38 @@ public final class DuplicateIdentifierQuery {
 
     /** The model SQL (no trailing semicolon) wrapped with the count of rows per identifier key. */
     public String wrap(String modelSql, String identifierColumn, IdentifierKey key) throws SQLException {
-        String cacheKey = identifierColumn + "\u0000" + key + "\u0000" + modelSql;
+        return wrap(modelSql, identifierColumn, key, null);
+    }
+
+    /**
+     * As above; with a {@code rowFingerprintSeed} on PostgreSQL each row also carries its fingerprint
+     * ({@link #ROW_FINGERPRINT}, see {@link RowFingerprints}).
+     */
+    public String wrap(String modelSql, String identifierColumn, IdentifierKey key, Long rowFingerprintSeed)
+            throws SQLException {
+        return wrap(modelSql, identifierColumn, key, rowFingerprintSeed, null);
+    }
+
+    /**
+     * The model with its row fingerprint and identifier key ({@link #KEY_COLUMN}), before rows are
+     * counted per key; PostgreSQL only.
+     */
+    public String keyed(String modelSql, String identifierColumn, IdentifierKey key, long rowFingerprintSeed)
+            throws SQLException {
+        return wrap(modelSql, identifierColumn, key, rowFingerprintSeed, KEYED_ONLY);
+    }
+
+    /** Asks {@link #wrap} for the keyed rows only. */
+    private static final String KEYED_ONLY = "\u0000keyed";
+
+    /**
+     * As above; with a {@code keyedFilter} (an SQL condition on the keyed row, alias {@code f}) only the
+     * rows it holds for are counted and come out: the caller must keep every row of a key or none.
+     */
+    public String wrap(String modelSql, String identifierColumn, IdentifierKey key, Long rowFingerprintSeed,
+            String keyedFilter) throws SQLException {
+        String cacheKey = identifierColumn + "\u0000" + key + "\u0000" + rowFingerprintSeed + "\u0000" + keyedFilter
+                + "\u0000" + modelSql;
         String cached = cache.get(cacheKey);
         if (cached != null) {
             return cached;
@@ -135,6 +171,8 @@ public final class DuplicateIdentifierQuery {
         }
         String label = label(columns.of(modelSql), identifierColumn);
         String quoted = quote + label.replace(quote, quote + quote) + quote;
+        String rowFingerprint = rowFingerprintSeed == null || dialect != Dialect.POSTGRESQL ? ""
+                : RowFingerprints.expression("m", rowFingerprintSeed) + " as " + ROW_FINGERPRINT + ", ";
         String wrapped;
         if (dialect == Dialect.OTHER) {
             wrapped = "select m.*, count(*) over (partition by m." + quoted + ") as " + COLUMN + " from (\n"
@@ -153,16 +191,35 @@ public final class DuplicateIdentifierQuery {
             if (key.kind() == IdentifierKey.Kind.PHONE) {
                 // the digits and plus signs once per row; the key is made from them with plain string functions
                 keyed = "select r.*, " + phoneKey(key, "r." + PHONE_CHARACTERS) + " as " + KEY_COLUMN
-                        + " from (select m.*, " + dialect.remove(dialect.text("m." + quoted), "'[^0-9+]'") + " as "
+                        + " from (select m.*, " + rowFingerprint + dialect.remove(dialect.text("m." + quoted), "'[^0-9+]'") + " as "
                         + PHONE_CHARACTERS + " from (\n" + modelSql + "\n) m) r";
             } else {
-                keyed = "select m.*, " + (key.kind() == IdentifierKey.Kind.EMAIL ? dialect.lower(trimmed) : trimmed)
+                keyed = "select m.*, " + rowFingerprint + (key.kind() == IdentifierKey.Kind.EMAIL ? dialect.lower(trimmed) : trimmed)
                         + " as " + KEY_COLUMN + " from (\n" + modelSql + "\n) m";
             }
-            wrapped = "select k.*, count(*)" + window + " as " + COLUMN + spellings + " from (" + keyed + ") k";
+            if (KEYED_ONLY.equals(keyedFilter)) {
+                wrapped = keyed;
+            } else if (keyedFilter != null) {
+                wrapped = "select k.*, count(*)" + window + " as " + COLUMN + spellings + " from (select f.* from ("
+                        + keyed + ") f where " + keyedFilter + ") k";
+            } else {
+                wrapped = "select k.*, count(*)" + window + " as " + COLUMN + spellings + " from (" + keyed + ") k";
+            }
         }
         cache.put(cacheKey, wrapped);
         return wrapped;
+    }
+
+    /** The helper columns a PostgreSQL, MariaDB/MySQL or DuckDB model wrapped for {@code key} carries. */
+    static List<String> helperColumns(IdentifierKey key) {
+        List<String> helpers = new java.util.ArrayList<>(List.of(COLUMN, KEY_COLUMN));
+        if (key.kind() != IdentifierKey.Kind.EXACT) {
+            helpers.addAll(List.of(FIRST_SPELLING, LAST_SPELLING));
+        }
+        if (key.kind() == IdentifierKey.Kind.PHONE) {
+            helpers.add(PHONE_CHARACTERS);
+        }
+        return helpers;
     }
 
     /** Code points 1 to 31, each written with {@code eachFormat}, then space and {@code close}. */

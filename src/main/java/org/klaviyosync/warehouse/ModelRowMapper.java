@@ -39,7 +39,9 @@ import org.springframework.jdbc.support.JdbcUtils;
  * result's columns are read once per result, not once per row; the row is a plain
  * {@link LinkedHashMap} (a consumer looking a column up without regard to case compares the
  * labels itself). The helper columns of {@link DuplicateIdentifierQuery} keep their names
- * whatever case the engine reports them in. Also a camel-sql {@link RowMapperFactory}, referenced by
+ * whatever case the engine reports them in. A row that {@link UnchangedRowsQuery} found unchanged
+ * in the warehouse, or for a bucket of them, is read no further and given as {@link UnchangedRows}.
+ * Also a camel-sql {@link RowMapperFactory}, referenced by
  * the sync route's model query. Thread-safe.
  */
 public final class ModelRowMapper implements RowMapper<Map<String, Object>>, RowMapperFactory {
@@ -59,12 +61,35 @@ public final class ModelRowMapper implements RowMapper<Map<String, Object>>, Row
         }
     };
 
+    /**
+     * What a row standing for rows found unchanged in the warehouse becomes: how many they are, and
+     * no column (an empty map, so it passes where rows do).
+     */
+    public static final class UnchangedRows extends java.util.AbstractMap<String, Object> {
+
+        private static final UnchangedRows ONE = new UnchangedRows(1);
+        private final long count;
+
+        private UnchangedRows(long count) {
+            this.count = count;
+        }
+
+        public long count() {
+            return count;
+        }
+
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+            return java.util.Collections.emptySet();
+        }
+    }
+
     private final ObjectMapper json;
     /** The columns of the result read last (a run reads one result on one thread). */
     private volatile Columns last;
 
     /** A result's column labels (null: a later duplicate, left out) and which are of type JSON. */
-    private record Columns(ResultSet rs, String[] labels, boolean[] json) {
+    private record Columns(ResultSet rs, String[] labels, boolean[] json, int unchanged, int unchangedRows) {
 
         static Columns of(ResultSet rs) throws SQLException {
             ResultSetMetaData meta = rs.getMetaData();
@@ -72,8 +97,15 @@ public final class ModelRowMapper implements RowMapper<Map<String, Object>>, Row
             String[] labels = new String[n];
             boolean[] json = new boolean[n];
             Set<String> seen = new HashSet<>();
+            int unchanged = 0;
+            int unchangedRows = 0;
             for (int i = 0; i < n; i++) {
                 String label = JdbcUtils.lookupColumnName(meta, i + 1);
+                if (label.equalsIgnoreCase(UnchangedRowsQuery.UNCHANGED)) {
+                    unchanged = i + 1;
+                } else if (label.equalsIgnoreCase(UnchangedRowsQuery.UNCHANGED_ROWS)) {
+                    unchangedRows = i + 1;
+                }
                 if (label.regionMatches(true, 0, DuplicateIdentifierQuery.HELPER_PREFIX, 0,
                         DuplicateIdentifierQuery.HELPER_PREFIX.length())) {
                     label = label.toLowerCase(Locale.ROOT);
@@ -84,7 +116,7 @@ public final class ModelRowMapper implements RowMapper<Map<String, Object>>, Row
                 String type = meta.getColumnTypeName(i + 1);
                 json[i] = type != null && type.toLowerCase(Locale.ROOT).equals("json");
             }
-            return new Columns(rs, labels, json);
+            return new Columns(rs, labels, json, unchanged, unchangedRows);
         }
     }
 
@@ -98,6 +130,15 @@ public final class ModelRowMapper implements RowMapper<Map<String, Object>>, Row
         if (columns == null || columns.rs() != rs) {
             columns = Columns.of(rs);
             last = columns;
+        }
+        if (columns.unchangedRows() > 0) {
+            long rows = rs.getLong(columns.unchangedRows());
+            if (!rs.wasNull()) {
+                return new UnchangedRows(rows);
+            }
+        }
+        if (columns.unchanged() > 0 && rs.getBoolean(columns.unchanged())) {
+            return UnchangedRows.ONE;
         }
         String[] labels = columns.labels();
         Map<String, Object> row = new LinkedHashMap<>(labels.length * 2);

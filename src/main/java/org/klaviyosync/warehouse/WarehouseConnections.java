@@ -93,6 +93,15 @@ public final class WarehouseConnections implements AutoCloseable {
         return url != null && url.startsWith("jdbc:postgresql:");
     }
 
+    /**
+     * Whether the bookkeeping tables live in the warehouse itself: the same PostgreSQL database, reached
+     * as the same user, so that a model query can read {@code klaviyo_sync.fingerprints}.
+     */
+    public boolean bookkeepingInWarehouse() {
+        return isPostgres(warehouseUrl) && warehouseUrl.equals(state.getJdbcUrl())
+                && java.util.Objects.equals(models.getUsername(), state.getUsername());
+    }
+
     /** Pool for running models: read-only, autoCommit off. */
     public DataSource models() {
         return models;
