@@ -6,26 +6,37 @@ import org.apache.camel.main.Main;
 import org.klaviyosync.klaviyo.BulkImportSubmissions;
 import org.klaviyosync.klaviyo.BulkJobReader;
 import org.klaviyosync.klaviyo.BulkJobWatch;
+import org.klaviyosync.klaviyo.EarlierJobs;
 import org.klaviyosync.klaviyo.KlaviyoApi;
+import org.klaviyosync.klaviyo.ListMembershipRemovals;
+import org.klaviyosync.klaviyo.ProfileIdLookup;
+import org.klaviyosync.klaviyo.Sleeper;
 import org.klaviyosync.klaviyo.ProfileImports;
 import org.klaviyosync.pipeline.BatchFlusher;
 import org.klaviyosync.pipeline.BulkImportSubmitter;
 import org.klaviyosync.pipeline.BulkJobSettler;
+import org.klaviyosync.pipeline.DryRunRecorder;
+import org.klaviyosync.pipeline.EarlierJobsBarrier;
 import org.klaviyosync.pipeline.FingerprintCommits;
 import org.klaviyosync.pipeline.MappingWorkers;
+import org.klaviyosync.pipeline.MembershipRemover;
 import org.klaviyosync.pipeline.NullClearer;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
 import org.klaviyosync.pipeline.ProfileRowSorter;
+import org.klaviyosync.run.ListMirror;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.settings.KlaviyoSettings;
 import org.klaviyosync.settings.PipelineSettings;
 import org.klaviyosync.settings.Settings;
 import org.klaviyosync.settings.StateSettings;
+import org.klaviyosync.state.ListMembershipStore;
+import org.klaviyosync.warehouse.WarehouseConnections;
 
 /**
  * The profile sync's beans (routes/klaviyo-profile-sync.yaml, routes/klaviyo-bulk-import.yaml):
  * mapping rows to profiles on worker threads, sorting them by outcome, and submitting and settling
- * bulk import jobs. Without a Klaviyo client (dry run) nothing is submitted.
+ * bulk import jobs, and removing the memberships a {@code listMode=mirror} sync no longer names.
+ * Without a Klaviyo client (dry run) nothing is submitted.
  */
 final class ProfileSyncBeans implements SyncKindBeans {
 
@@ -33,14 +44,19 @@ final class ProfileSyncBeans implements SyncKindBeans {
     private final RunRegistry runs;
     private final ObjectMapper json;
     private final KlaviyoApi klaviyo;
+    private final WarehouseConnections connections;
+    private final DryRunRecorder dryRunRecorder;
     private MappingWorkers mappingWorkers;
     private BulkJobSettler settler;
 
-    ProfileSyncBeans(Settings settings, RunRegistry runs, ObjectMapper json, KlaviyoApi klaviyo) {
+    ProfileSyncBeans(Settings settings, RunRegistry runs, ObjectMapper json, KlaviyoApi klaviyo,
+            WarehouseConnections connections, DryRunRecorder dryRunRecorder) {
         this.settings = settings;
         this.runs = runs;
         this.json = json;
         this.klaviyo = klaviyo;
+        this.connections = connections;
+        this.dryRunRecorder = dryRunRecorder;
     }
 
     @Override
@@ -60,6 +76,14 @@ final class ProfileSyncBeans implements SyncKindBeans {
                 klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)), commits,
                 settings.get(KlaviyoSettings.SUBMIT_THREADS));
         main.bind("bulkJobSettler", settler);
+        main.bind("earlierJobsBarrier", new EarlierJobsBarrier(
+                jobReader == null ? null : new EarlierJobs(jobReader, Sleeper.SYSTEM), jobTimeout));
+        // listMode=mirror: the memberships a sync manages, and their removal at the end of a run
+        ListMembershipStore memberships = new ListMembershipStore(connections.state());
+        runs.manageMemberships(memberships);
+        main.bind("membershipRemover", new MembershipRemover(runs, new ListMirror(memberships,
+                klaviyo == null ? null : new ProfileIdLookup(klaviyo, json),
+                klaviyo == null ? null : new ListMembershipRemovals(klaviyo, json), dryRunRecorder::recordRemovals)));
         main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(klaviyo == null ? null : new BulkImportSubmissions(klaviyo, json), settler,
                         settings.get(KlaviyoSettings.MAX_PENDING_JOBS)));

@@ -19,15 +19,11 @@ import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.klaviyo.ListCreationBudget;
 import org.klaviyosync.klaviyo.ListDirectory;
-import org.klaviyosync.klaviyo.ListMembershipRemovals;
 import org.klaviyosync.klaviyo.ListResolution;
-import org.klaviyosync.klaviyo.ProfileIdLookup;
 import org.klaviyosync.observe.HandNamedStepsXmlDumper;
 import org.klaviyosync.observe.JolokiaAccess;
 import org.klaviyosync.pipeline.DryRunRecorder;
 import org.klaviyosync.pipeline.KlaviyoThrottleRoutes;
-import org.klaviyosync.pipeline.MembershipRemover;
-import org.klaviyosync.run.ListMirror;
 import org.klaviyosync.run.ListTargets;
 import org.klaviyosync.run.RunOptions;
 import org.klaviyosync.run.RunRegistry;
@@ -41,7 +37,6 @@ import org.klaviyosync.settings.Settings;
 import org.klaviyosync.settings.StateSettings;
 import org.klaviyosync.state.FingerprintStore;
 import org.klaviyosync.state.HistoryRetention;
-import org.klaviyosync.state.ListMembershipStore;
 import org.klaviyosync.state.StateStore;
 import org.klaviyosync.state.SyncLocks;
 import org.klaviyosync.warehouse.ConnectionFailure;
@@ -174,12 +169,6 @@ public final class SyncApplication implements AutoCloseable {
             klaviyo = KlaviyoClientFactory.create(settings, main::getCamelContext, apiKey.get(), json);
         }
         KlaviyoApi api = klaviyo;
-        // listMode=mirror: the memberships a sync manages, and their removal at the end of a run
-        ListMembershipStore memberships = new ListMembershipStore(connections().state());
-        runs.manageMemberships(memberships);
-        main.bind("membershipRemover", new MembershipRemover(runs, new ListMirror(memberships,
-                api == null ? null : new ProfileIdLookup(api, json),
-                api == null ? null : new ListMembershipRemovals(api, json), dryRunRecorder::recordRemovals)));
         PipelineBeans.bind(main, settings, json, connections(), runs, dryRunRecorder, retention, grace,
                 () -> api != null && api.outage());
         kinds = syncKinds(dryRunRecorder);
@@ -215,7 +204,7 @@ public final class SyncApplication implements AutoCloseable {
 
     /** The beans of each kind of sync; a new kind of sync adds its own here. */
     private List<SyncKindBeans> syncKinds(DryRunRecorder dryRunRecorder) {
-        return List.of(new ProfileSyncBeans(settings, runs, json, klaviyo),
+        return List.of(new ProfileSyncBeans(settings, runs, json, klaviyo, connections(), dryRunRecorder),
                 new EventSyncBeans(runs, json, klaviyo, connections(), dryRunRecorder,
                         settings.get(PipelineSettings.MAPPING_THREADS)));
     }

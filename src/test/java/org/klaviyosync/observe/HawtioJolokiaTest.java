@@ -175,7 +175,7 @@ class HawtioJolokiaTest {
 
     @Test
     void startRunAnswersAtOnceAndTheRunInProgressShowsInTheCurrentRunAttributes() throws Exception {
-        e2e.klaviyo().setJobPollsUntilComplete(30); // every bulk job takes a few seconds to finish
+        e2e.klaviyo().setJobCompletionDelayMillis(3000); // every bulk job takes a few seconds to finish
         try (ServiceHarness service = start()) {
             MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
             ObjectName mbean = SyncControl.objectName(SYNC);

@@ -250,6 +250,8 @@ public final class KlaviyoStandIn implements AutoCloseable {
             jobs.clear();
             jobs.setImportErrorsPointAtProfiles(false);
             jobs.setImportErrorsUpperCaseEmails(false);
+            jobs.setCompletionDelayMillis(-1);
+            jobs.setPollsUntilComplete(2);
             lists.clear();
             profiles.clear();
             events.clear();
