@@ -13,6 +13,7 @@ public final class Faults {
     private long seed = 42;
     private Random random = new Random(seed);
     private String pathPrefix;
+    private String method;
     private double serverErrorProbability;
     private int serverErrorStatus;
     private int stormRemaining;
@@ -39,6 +40,12 @@ public final class Faults {
     /** Only requests whose path starts with this prefix get faults (null: all requests). */
     public synchronized Faults onlyForPathsStartingWith(String prefix) {
         this.pathPrefix = prefix;
+        return this;
+    }
+
+    /** Only requests with this HTTP method get faults (null: every method). */
+    public synchronized Faults onlyForMethod(String method) {
+        this.method = method;
         return this;
     }
 
@@ -131,6 +138,7 @@ public final class Faults {
     /** Turns every fault off and reseeds with the current seed. */
     public synchronized Faults clear() {
         pathPrefix = null;
+        method = null;
         serverErrorProbability = 0;
         serverErrorStatus = 0;
         stormRemaining = 0;
@@ -149,6 +157,10 @@ public final class Faults {
 
     synchronized boolean applies(String path) {
         return pathPrefix == null || path.startsWith(pathPrefix);
+    }
+
+    synchronized boolean applies(String method, String path) {
+        return (this.method == null || this.method.equalsIgnoreCase(method)) && applies(path);
     }
 
     synchronized long delayMillis() {

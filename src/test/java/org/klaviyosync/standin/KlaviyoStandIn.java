@@ -522,7 +522,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         byte[] recordedBody = recordBodies ? body : null;
         try {
-            if (faults.applies(path)) {
+            if (faults.applies(exchange.getRequestMethod(), path)) {
                 long delay = faults.delayMillis();
                 if (delay > 0) {
                     Thread.sleep(delay);
@@ -601,7 +601,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final ThreadLocal<RateLimiter.Decision> lastDecision = new ThreadLocal<>();
 
     private Handled dispatch(HttpExchange exchange, String method, String path, String rawQuery, byte[] body) {
-        if (faults.applies(path)) {
+        if (faults.applies(method, path)) {
             int retryAfter = faults.stormRetryAfter();
             if (retryAfter > 0) {
                 throw JsonApiErrors.throttled(retryAfter);
