@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * Submits profiles to Klaviyo as bulk import jobs of at most {@value #MAX_PROFILES_PER_JOB}
  * ({@code POST /api/profile-bulk-import-jobs}). A 413 halves the batch and submits each half; a
- * single profile too large alone is rejected. Any other 4xx is read by {@link BulkImportRefusal}.
+ * single profile too large alone is rejected. Any other 4xx is read by {@link BulkRefusal}.
  *
  * <h2>Lost answers</h2>
  * When the POST fails without a usable answer (I/O error, dropped connection or server error),
@@ -62,7 +62,7 @@ public final class BulkImportSubmissions {
                     pending.addFirst(batch.subList(0, mid));
                 }
             } else {
-                BulkImportRefusal refusal = BulkImportRefusal.of(r, batch, json);
+                BulkRefusal refusal = BulkRefusal.ofBulkImport(r, batch, json);
                 rejected.addAll(refusal.rejected());
                 if (!refusal.resend().isEmpty()) {
                     pending.addFirst(refusal.resend());

@@ -10,13 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Klaviyo's bulk create events ({@code POST /api/event-bulk-create-jobs}, scope {@code events:write},
@@ -71,26 +68,11 @@ public final class EventBulkCreateJobs {
                 pending.addFirst(batch.subList(mid, batch.size()));
                 pending.addFirst(batch.subList(0, mid));
             } else {
-                List<ApiError> errors = ApiErrors.parse(r.body(), json);
-                Map<Integer, List<ApiError>> byEntry = status == 400 ? errorsByEntry(errors, batch.size()) : null;
-                if (byEntry != null) {
-                    List<BulkProfile> rest = new ArrayList<>();
-                    for (int i = 0; i < batch.size(); i++) {
-                        List<ApiError> own = byEntry.get(i);
-                        if (own == null) {
-                            rest.add(batch.get(i));
-                        } else {
-                            rejected.add(rejection(batch.get(i).rowKey(), own));
-                        }
-                    }
-                    if (!rest.isEmpty()) {
-                        pending.addFirst(rest);
-                    }
-                } else {
-                    String code = errors.isEmpty() || errors.get(0).code() == null ? "http_" + status
-                            : errors.get(0).code();
-                    String detail = "Klaviyo refused the events: " + ApiErrors.summarize(status, errors);
-                    batch.forEach(e -> rejected.add(new RejectedProfile(e.rowKey(), code, detail)));
+                BulkRefusal refusal = BulkRefusal.of(r, batch, json, EventBulkCreateJobs::entryIndex,
+                        EventBulkCreateJobs::entryField, "Klaviyo refused the events: ");
+                rejected.addAll(refusal.rejected());
+                if (!refusal.resend().isEmpty()) {
+                    pending.addFirst(refusal.resend());
                 }
             }
         }
@@ -134,29 +116,9 @@ public final class EventBulkCreateJobs {
         return m != null && m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    /** Errors grouped by entry, or null when any error does not point at an entry of the batch. */
-    private static Map<Integer, List<ApiError>> errorsByEntry(List<ApiError> errors, int batchSize) {
-        if (errors.isEmpty()) {
-            return null;
-        }
-        Map<Integer, List<ApiError>> byIndex = new LinkedHashMap<>();
-        for (ApiError e : errors) {
-            int index = entryIndex(e.pointer());
-            if (index < 0 || index >= batchSize) {
-                return null;
-            }
-            byIndex.computeIfAbsent(index, k -> new ArrayList<>()).add(e);
-        }
-        return byIndex;
-    }
-
-    private static RejectedProfile rejection(String rowKey, List<ApiError> errors) {
-        String code = errors.get(0).code() == null ? "invalid" : errors.get(0).code();
-        String detail = errors.stream().map(e -> {
-            Matcher m = ENTRY_POINTER.matcher(e.pointer());
-            String field = m.matches() && m.group(2) != null ? m.group(2).substring(1).replace('/', '.') : "";
-            return ApiErrors.scrub(field.isEmpty() ? e.message() : field + ": " + e.message());
-        }).distinct().collect(Collectors.joining("; "));
-        return new RejectedProfile(rowKey, code, detail);
+    /** The field inside the entry a pointer names, dotted, or "" when it names the whole entry or none. */
+    static String entryField(String pointer) {
+        Matcher m = pointer == null ? null : ENTRY_POINTER.matcher(pointer);
+        return m != null && m.matches() && m.group(2) != null ? m.group(2).substring(1).replace('/', '.') : "";
     }
 }

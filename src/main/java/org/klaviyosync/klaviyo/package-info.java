@@ -6,7 +6,7 @@
  *   <li>{@link org.klaviyosync.klaviyo.ListDirectory}: list ids and names to ids, creating lists within
  *       {@link org.klaviyosync.klaviyo.ListCreationBudget}.</li>
  *   <li>{@link org.klaviyosync.klaviyo.BulkImportSubmissions} (bodies from {@link org.klaviyosync.klaviyo.BulkImportBody},
- *       refusals read by {@link org.klaviyosync.klaviyo.BulkImportRefusal}), {@link org.klaviyosync.klaviyo.BulkJobReader}:
+ *       refusals read by {@link org.klaviyosync.klaviyo.BulkRefusal}), {@link org.klaviyosync.klaviyo.BulkJobReader}:
  *       bulk import jobs, submitted and read.</li>
  *   <li>{@link org.klaviyosync.klaviyo.BulkJobWatch}: job states learned from job listings, many jobs a call.</li>
  *   <li>{@link org.klaviyosync.klaviyo.ProfileImports}: writing one profile;
