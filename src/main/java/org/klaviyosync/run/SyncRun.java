@@ -321,11 +321,6 @@ public final class SyncRun {
         return out;
     }
 
-    /** Puts back a job taken with {@link #nextPendingJob()} and not settled, as the oldest again. */
-    public synchronized void returnPendingJob(PendingJob job) {
-        pendingJobs.addFirst(job);
-    }
-
     public synchronized int pendingJobCount() {
         return pendingJobs.size();
     }

@@ -60,13 +60,10 @@ class SyncRunDeliveriesTest {
     }
 
     @Test
-    void aPendingJobPutBackIsTheOldestAgainAndFinishedOnesAreTakenFromAnywhere() {
-        SyncRun.PendingJob first = new SyncRun.PendingJob("job-1", "L", List.of("a"));
-        run.addPendingJob(first);
+    void finishedPendingJobsAreTakenFromAnywhereAndTheRestStayOldestFirst() {
+        run.addPendingJob(new SyncRun.PendingJob("job-1", "L", List.of("a")));
         run.addPendingJob(new SyncRun.PendingJob("job-2", "L", List.of("b")));
         run.addPendingJob(new SyncRun.PendingJob("job-3", "L", List.of("c")));
-        SyncRun.PendingJob taken = run.nextPendingJob();
-        run.returnPendingJob(taken);
         assertEquals(List.of("job-2"), run.takePendingJobs(j -> j.jobId().equals("job-2")).stream()
                 .map(SyncRun.PendingJob::jobId).toList());
         assertEquals(2, run.pendingJobCount());
