@@ -176,6 +176,18 @@ class ConsentEndToEndTest {
     }
 
     @Test
+    void aRateLimitedConsentRequestWaitsOutRetryAfterAndIsSent() throws Exception {
+        consentSync();
+        e2e.klaviyo().faults().onlyForPathsStartingWith("/api/profile-subscription-").tooManyRequests(2, 1);
+
+        assertCounts(run(0), 3, 3, 0, 0, 0);
+
+        assertEquals(2, e2e.klaviyo().count429());
+        assertEquals("SUBSCRIBED", consent("c1", "email").consent());
+        assertEquals("UNSUBSCRIBED", consent("c2", "email").consent());
+    }
+
+    @Test
     void historicalConsentIsImportedWithItsTime() throws Exception {
         e2e.warehouse().execute("update members set consented_at = '2024-03-01 10:00:00+00'");
         consentSync("consentedAtColumn", "consented_at", "consentList", "Imported consent");
