@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -156,22 +159,33 @@ class ConsentEndToEndTest {
     }
 
     @Test
-    void aConsentChangeThatCannotBeSentDefersTheRowAndTheNextRunSendsIt() throws Exception {
+    void aRowCountsSentOnlyWhenEveryConsentChangeWasAcknowledgedAndOneNotSentIsDeferred() throws Exception {
+        // c1 subscribes to email and unsubscribes from SMS; unsubscribing is down
+        e2e.warehouse().execute("update members set sms_ok = false where id = 'c1'");
         consentSync();
         e2e.cli().env("KLAVIYO_RETRY_BASE_DELAY_MS", "1").env("KLAVIYO_RETRY_MAX_DELAY_MS", "5");
-        e2e.klaviyo().faults().onlyForPathsStartingWith("/api/profile-subscription-").serverErrors(1.0, 503);
+        e2e.klaviyo().faults().onlyForPathsStartingWith(UNSUBSCRIBE).serverErrors(1.0, 503);
 
         CliHarness.Result failed = e2e.cli().run("run", "--json", "members");
         JsonNode summary = JSON.readTree(failed.out().strip());
         assertEquals(3, summary.get("read").asInt(), summary.toString());
         assertEquals(1, summary.get("sent").asInt(), "c3 has no consent change: " + summary);
         assertEquals(2, summary.get("deferred").asInt(), summary.toString());
-        assertEquals(null, consent("c1", "email"));
-        assertTrue(e2e.klaviyo().profileByExternalId("c1").isPresent(), "the import itself went through");
+        assertEquals("SUBSCRIBED", consent("c1", "email").consent(), "its subscription went through");
+        assertEquals(null, consent("c1", "sms"), "its unsubscription did not, so c1 is deferred");
+        assertEquals(null, consent("c2", "email"));
+        assertTrue(e2e.klaviyo().profileByExternalId("c2").isPresent(), "the import itself went through");
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select outcome, reason from klaviyo_sync.row_results where run_id = "
+                        + summary.get("runId").asLong() + " and identifier_value = 'c1'")) {
+            assertTrue(rs.next());
+            assertEquals("deferred", rs.getString(1));
+            assertTrue(rs.getString(2).contains("imported, but its consent was not changed"), rs.getString(2));
+        }
 
         e2e.klaviyo().faults().clear();
         assertCounts(run(0), 3, 2, 1, 0, 0);
-        assertEquals("SUBSCRIBED", consent("c1", "email").consent());
+        assertEquals("UNSUBSCRIBED", consent("c1", "sms").consent());
         assertEquals("UNSUBSCRIBED", consent("c2", "email").consent());
     }
 
