@@ -10,11 +10,13 @@ import org.klaviyosync.klaviyo.EarlierJobs;
 import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.klaviyo.ListMembershipRemovals;
 import org.klaviyosync.klaviyo.ProfileIdLookup;
+import org.klaviyosync.klaviyo.ProfileSubscriptions;
 import org.klaviyosync.klaviyo.Sleeper;
 import org.klaviyosync.klaviyo.ProfileImports;
 import org.klaviyosync.pipeline.BatchFlusher;
 import org.klaviyosync.pipeline.BulkImportSubmitter;
 import org.klaviyosync.pipeline.BulkJobSettler;
+import org.klaviyosync.pipeline.ConsentSender;
 import org.klaviyosync.pipeline.DryRunRecorder;
 import org.klaviyosync.pipeline.EarlierJobsBarrier;
 import org.klaviyosync.pipeline.FingerprintCommits;
@@ -73,7 +75,8 @@ final class ProfileSyncBeans implements SyncKindBeans {
                 Duration.ofMillis(settings.get(KlaviyoSettings.JOB_POLL_MAX_INTERVAL_MS)),
                 settings.get(KlaviyoSettings.JOB_READS_PER_MINUTE), jobTimeout.multipliedBy(2));
         settler = new BulkJobSettler(jobWatch, jobReader, jobTimeout,
-                klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)), commits,
+                klaviyo == null ? null : new NullClearer(new ProfileImports(klaviyo, json)),
+                klaviyo == null ? null : new ConsentSender(new ProfileSubscriptions(klaviyo, json)), commits,
                 settings.get(KlaviyoSettings.SUBMIT_THREADS));
         main.bind("bulkJobSettler", settler);
         main.bind("earlierJobsBarrier", new EarlierJobsBarrier(

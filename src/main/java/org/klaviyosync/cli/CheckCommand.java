@@ -77,6 +77,19 @@ final class CheckCommand {
         out.println("  Lists:        " + describeLists(s) + (s.createLists() ? "; missing list names are created"
                 : "; missing list names are rejected (createLists=false)"));
         out.println("  List mode:    " + describeListMode(s));
+        if (s.consent() != null) {
+            List<String> channels = new java.util.ArrayList<>();
+            if (s.consent().emailColumn() != null) {
+                channels.add("email <- column " + s.consent().emailColumn());
+            }
+            if (s.consent().smsColumn() != null) {
+                channels.add("SMS <- column " + s.consent().smsColumn());
+            }
+            out.println("  Consent:      " + String.join(", ", channels) + " (true subscribes, false unsubscribes,"
+                    + " NULL leaves it alone), through list " + s.consent().list() + "; "
+                    + (s.consent().consentedAtColumn() == null ? "consent given now (double opt-in lists send a"
+                            + " confirmation)" : "historical, consented at column " + s.consent().consentedAtColumn()));
+        }
     }
 
     private static void describeEvents(SyncDefinition s, PrintStream out) {
@@ -106,11 +119,13 @@ final class CheckCommand {
                     + " Set it to a private key (pk_...) to send for real.");
         } else {
             boolean events = app.syncs().values().stream().anyMatch(s -> s.event() != null);
-            List<String> problems = new KeyCheck(app.klaviyo().get()).problems(events);
+            boolean consent = app.syncs().values().stream().anyMatch(s -> s.consent() != null);
+            List<String> problems = new KeyCheck(app.klaviyo().get()).problems(events, consent);
             if (problems.isEmpty()) {
                 out.println("Klaviyo:        OK, " + app.settings().get(KlaviyoSettings.BASE_URL)
                         + " accepted the key with profiles:read, profiles:write, lists:read" + (events
-                        ? ", lists:write and events:write" : " and lists:write"));
+                        ? ", lists:write" + (consent ? ", events:write and subscriptions:write" : " and events:write")
+                        : consent ? ", lists:write and subscriptions:write" : " and lists:write"));
             } else {
                 ok = false;
                 out.println("Klaviyo:        FAILED");

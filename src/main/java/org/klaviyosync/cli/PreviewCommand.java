@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.Map;
 import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.mapping.ConsentValues;
 import org.klaviyosync.mapping.MappedRow;
 import org.klaviyosync.mapping.PayloadMapper;
 import org.klaviyosync.mapping.PayloadMappers;
@@ -83,6 +84,9 @@ final class PreviewCommand {
             ArrayNode lists = o.putArray("lists");
             mapped.lists().forEach(lists::add);
             o.put("listMode", sync.listMode().key());
+            if (sync.consent() != null && mapped.valid()) {
+                o.set("consent", consent(mapped));
+            }
             o.put("valid", mapped.valid());
             if (!mapped.valid()) {
                 o.put("field", mapped.problem().field());
@@ -98,6 +102,26 @@ final class PreviewCommand {
         if (sync.event() == null) {
             out.println("  lists:   " + String.join(", ", mapped.lists()));
         }
+        if (sync.consent() != null && mapped.valid()) {
+            out.println("  consent: " + json.writeValueAsString(consent(mapped)) + " (through list "
+                    + sync.consent().list() + ")");
+        }
         out.println();
+    }
+
+    /** The row's consent change per channel: subscribe, unsubscribe or unchanged (NULL), and its time. */
+    private ObjectNode consent(MappedRow mapped) {
+        ObjectNode o = json.createObjectNode();
+        ConsentValues c = mapped.consent();
+        o.put("email", c == null ? "unchanged" : word(c.emailConsent()));
+        o.put("sms", c == null ? "unchanged" : word(c.smsConsent()));
+        if (c != null && c.consentedAt() != null) {
+            o.put("consentedAt", c.consentedAt());
+        }
+        return o;
+    }
+
+    private static String word(Boolean consent) {
+        return consent == null ? "unchanged" : consent ? "subscribe" : "unsubscribe";
     }
 }

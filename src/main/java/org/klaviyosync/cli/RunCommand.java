@@ -63,8 +63,10 @@ final class RunCommand {
                         s.dryRunFile() == null ? "(no file: nothing to send)" : s.dryRunFile());
             }
             boolean events = dryRuns.stream().anyMatch(s -> app.syncs().get(s.sync()).event() != null);
+            boolean consent = dryRuns.stream().anyMatch(s -> app.syncs().get(s.sync()).consent() != null);
             notice.println("To send for real: export KLAVIYO_API_KEY=pk_... (a private key with profiles:read,"
-                    + " profiles:write, lists:read, lists:write" + (events ? ", events:write" : "") + ") and run again.");
+                    + " profiles:write, lists:read, lists:write" + (events ? ", events:write" : "")
+                    + (consent ? ", subscriptions:write" : "") + ") and run again.");
         }
         return anyFailed ? ExitCodes.RUN_FAILED : ExitCodes.OK;
     }

@@ -144,12 +144,75 @@ final class ProfileSyncKind implements SyncKind {
             }
         }
 
+        ConsentFields consent = consent(common.syncId(), file, identifier, properties, lists, problems);
+
         if (!problems.isEmpty()) {
             return null;
         }
         return new SyncDefinition(common.syncId(), file.file(), common.model(), common.modelSql(), common.schedule(),
                 identifier, identifierColumn, properties, listColumn, lists, createLists, nulls, phoneRegion, listMode,
-                maxRemovalPercent, this, null);
+                maxRemovalPercent, this, null, consent);
+    }
+
+    /**
+     * {@code emailConsent}, {@code smsConsent}, {@code consentList} and {@code consentedAtColumn}: null when
+     * no channel is set. Klaviyo subscribes a profile through a list, and finds it by the channel's address.
+     */
+    private static ConsentFields consent(String syncId, SyncFileReader.SyncFile file, Identifier identifier,
+            PropertyMappings properties, List<String> lists, List<String> problems) {
+        Map<String, String> p = file.parameters();
+        String email = column(syncId, file, SyncParameter.EMAIL_CONSENT, problems);
+        String sms = column(syncId, file, SyncParameter.SMS_CONSENT, problems);
+        String list = column(syncId, file, SyncParameter.CONSENT_LIST, problems);
+        String consentedAt = column(syncId, file, SyncParameter.CONSENTED_AT_COLUMN, problems);
+        if (email == null && sms == null) {
+            for (SyncParameter only : List.of(SyncParameter.CONSENT_LIST, SyncParameter.CONSENTED_AT_COLUMN)) {
+                if (trimmed(p.get(only.key())) != null) {
+                    problems.add(problem(file, only, "of sync '" + syncId + "' is set, but neither emailConsent nor"
+                            + " smsConsent is: name the column of email and/or SMS marketing consent, or remove it"));
+                }
+            }
+            return null;
+        }
+        SyncParameter channel = email != null ? SyncParameter.EMAIL_CONSENT : SyncParameter.SMS_CONSENT;
+        if (list == null) {
+            if (lists.size() == 1) {
+                list = lists.get(0);
+            } else {
+                problems.add(problem(file, channel, "of sync '" + syncId + "' needs a list to subscribe through"
+                        + " (Klaviyo subscribes a profile to marketing through a list), and the sync has "
+                        + (lists.isEmpty() ? "no static list" : lists.size() + " static lists") + ": set consentList"
+                        + " to the list's name or id (e.g. consentList: Newsletter)"
+                        + (lists.isEmpty() ? ", or give the sync exactly one list in 'lists'" : "")));
+            }
+        }
+        boolean syncAll = properties != null && properties.syncAll();
+        if (email != null && identifier != Identifier.EMAIL && !syncAll && properties != null
+                && !properties.fieldToColumn().containsKey("email")) {
+            problems.add(problem(file, SyncParameter.EMAIL_CONSENT, "of sync '" + syncId + "' needs the profile's"
+                    + " email (Klaviyo subscribes an email address): map it in properties (email=<column>) or use"
+                    + " identifier email"));
+        }
+        if (sms != null && identifier != Identifier.PHONE_NUMBER && !syncAll && properties != null
+                && !properties.fieldToColumn().containsKey("phone_number")) {
+            problems.add(problem(file, SyncParameter.SMS_CONSENT, "of sync '" + syncId + "' needs the profile's"
+                    + " phone number (Klaviyo subscribes a phone number to SMS): map it in properties"
+                    + " (phone_number=<column>) or use identifier phone_number"));
+        }
+        return new ConsentFields(email, sms, list, consentedAt);
+    }
+
+    /** A consent parameter's value; a parameter given empty is a problem. */
+    private static String column(String syncId, SyncFileReader.SyncFile file, SyncParameter parameter,
+            List<String> problems) {
+        if (!file.parameters().containsKey(parameter.key())) {
+            return null;
+        }
+        String value = trimmed(file.parameters().get(parameter.key()));
+        if (value == null) {
+            problems.add(problem(file, parameter, "of sync '" + syncId + "' is empty; give a value or remove it"));
+        }
+        return value;
     }
 
 }

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param maxRemovalPercent mirror only: the share of a list's managed memberships one run may remove
  * @param kind             the kind of sync (its route template)
  * @param event            an event sync's event columns; null for other kinds
+ * @param consent          a profile sync's consent columns and list; null when it changes no consent
  */
 public record SyncDefinition(
         String syncId,
@@ -43,7 +44,8 @@ public record SyncDefinition(
         ListMode listMode,
         int maxRemovalPercent,
         SyncKind kind,
-        EventFields event) {
+        EventFields event,
+        ConsentFields consent) {
 
     /** The default {@code maxRemovalPercent}. */
     public static final int DEFAULT_MAX_REMOVAL_PERCENT = 20;
@@ -53,6 +55,22 @@ public record SyncDefinition(
         nulls = nulls == null ? NullHandling.SKIP : nulls;
         listMode = listMode == null ? ListMode.ADD : listMode;
         kind = kind == null ? SyncKinds.PROFILE : kind;
+    }
+
+    /** A sync that changes no consent. */
+    public SyncDefinition(String syncId, Path sourceFile, String model, String modelSql, Optional<String> schedule,
+            Identifier identifier, String identifierColumn, PropertyMappings properties, String listColumn,
+            List<String> lists, boolean createLists, NullHandling nulls, String phoneRegion, ListMode listMode,
+            int maxRemovalPercent, SyncKind kind, EventFields event) {
+        this(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn, properties, listColumn,
+                lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent, kind, event, null);
+    }
+
+    /** A copy that changes consent as {@code consent} says (null: none). */
+    public SyncDefinition withConsent(ConsentFields consent) {
+        return new SyncDefinition(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn,
+                properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent,
+                kind, event, consent);
     }
 
     /** A profile sync that only adds to lists ({@code listMode=add}). */
@@ -68,7 +86,7 @@ public record SyncDefinition(
     public SyncDefinition withListMode(ListMode listMode, int maxRemovalPercent) {
         return new SyncDefinition(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn,
                 properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent,
-                kind, event);
+                kind, event, consent);
     }
 
     /** A sync with the defaults of the later parameters: {@code nulls=skip}, no {@code phoneRegion}. */
@@ -83,7 +101,7 @@ public record SyncDefinition(
     public SyncDefinition withValues(NullHandling nulls, String phoneRegion) {
         return new SyncDefinition(syncId, sourceFile, model, modelSql, schedule, identifier, identifierColumn,
                 properties, listColumn, lists, createLists, nulls, phoneRegion, listMode, maxRemovalPercent,
-                kind, event);
+                kind, event, consent);
     }
 
     /** The column whose value keys a row in the run and the fingerprint store: the event id or the identifier. */

@@ -21,7 +21,11 @@ public enum SyncParameter implements ParameterDeclaration {
     NULLS("nulls", false, "skip"),
     PHONE_REGION("phoneRegion", false, null),
     LIST_MODE("listMode", false, "add"),
-    MAX_REMOVAL_PERCENT("maxRemovalPercent", false, "20");
+    MAX_REMOVAL_PERCENT("maxRemovalPercent", false, "20"),
+    EMAIL_CONSENT("emailConsent", false, null),
+    SMS_CONSENT("smsConsent", false, null),
+    CONSENT_LIST("consentList", false, null),
+    CONSENTED_AT_COLUMN("consentedAtColumn", false, null);
 
     /** The route template every sync file instantiates. */
     public static final String TEMPLATE_ID = "klaviyo-profile-sync";

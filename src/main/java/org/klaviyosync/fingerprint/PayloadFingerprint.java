@@ -30,8 +30,20 @@ public final class PayloadFingerprint {
      * @param nullsToClear the profile-import resource clearing the row's nulls, or null
      */
     public long of(byte[] profileJson, List<String> lists, ObjectNode nullsToClear) {
+        return of(profileJson, lists, nullsToClear, null);
+    }
+
+    /**
+     * As {@link #of(byte[], List, ObjectNode)}, with the row's marketing consent as text (null for a sync
+     * without consent, whose fingerprints it leaves as they were).
+     */
+    public long of(byte[] profileJson, List<String> lists, ObjectNode nullsToClear, String consent) {
         MessageDigest digest = Sha256ToLong.digest();
         digest.update(profileJson);
+        if (consent != null) {
+            digest.update((byte) 2);
+            digest.update(consent.getBytes(StandardCharsets.UTF_8));
+        }
         if (nullsToClear != null) {
             digest.update((byte) 1);
             try {

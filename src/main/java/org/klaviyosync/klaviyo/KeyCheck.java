@@ -30,6 +30,11 @@ public final class KeyCheck {
 
     /** As {@link #problems()}; with {@code eventSyncs}, the scope events:write is checked too. */
     public List<String> problems(boolean eventSyncs) {
+        return problems(eventSyncs, false);
+    }
+
+    /** As {@link #problems(boolean)}; with {@code consentSyncs}, the scope subscriptions:write is checked too. */
+    public List<String> problems(boolean eventSyncs, boolean consentSyncs) {
         List<Probe> probes = new ArrayList<>(List.of(
                 new Probe("lists:read", "to find lists by name or id",
                         KlaviyoRequest.get(KlaviyoPaths.listsPage(1), RateLimitBucket.LIST_READ), 200),
@@ -42,6 +47,11 @@ public final class KeyCheck {
         if (eventSyncs) {
             probes.add(new Probe("events:write", "to create the events of event syncs", KlaviyoRequest.post(
                     KlaviyoPaths.EVENT_BULK_CREATE_JOBS, RateLimitBucket.EVENT_CREATE, INVALID_BODY), 400));
+        }
+        if (consentSyncs) {
+            probes.add(new Probe("subscriptions:write", "to change the marketing consent of profile syncs with"
+                    + " emailConsent or smsConsent", KlaviyoRequest.post(KlaviyoPaths.SUBSCRIPTION_BULK_CREATE_JOBS,
+                    RateLimitBucket.SUBSCRIBE, INVALID_BODY), 400));
         }
         List<String> problems = new ArrayList<>();
         for (Probe probe : probes) {

@@ -15,6 +15,8 @@ public final class KlaviyoPaths {
     public static final String PROFILE_IMPORT = "/api/profile-import";
     public static final String BULK_IMPORT_JOBS = "/api/profile-bulk-import-jobs";
     public static final String EVENT_BULK_CREATE_JOBS = "/api/event-bulk-create-jobs";
+    public static final String SUBSCRIPTION_BULK_CREATE_JOBS = "/api/profile-subscription-bulk-create-jobs";
+    public static final String SUBSCRIPTION_BULK_DELETE_JOBS = "/api/profile-subscription-bulk-delete-jobs";
 
     /** Klaviyo's largest page for {@code GET /api/lists}. */
     public static final int LIST_PAGE_SIZE = 10;

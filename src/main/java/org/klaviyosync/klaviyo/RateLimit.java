@@ -14,7 +14,9 @@ public enum RateLimit {
     LIST_WRITE("list-write", 10, 150, "list creation and adding profiles to lists"),
     LIST_REMOVE("list-remove", 10, 150, "removing profiles from lists (listMode=mirror)"),
     PROFILE_IMPORT("profile-import", 75, 750, "single profile imports, clearing a property a model sets to NULL"),
-    READS("reads", 75, 750, "list reads and profile reads, counted together");
+    READS("reads", 75, 750, "list reads and profile reads, counted together"),
+    SUBSCRIBE("subscribe", 75, 750, "subscribing profiles to marketing (emailConsent, smsConsent)"),
+    UNSUBSCRIBE("unsubscribe", 75, 750, "unsubscribing profiles from marketing (emailConsent, smsConsent)");
 
     private final String id;
     private final int burstPerSecond;

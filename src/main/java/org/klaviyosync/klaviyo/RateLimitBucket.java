@@ -13,7 +13,9 @@ public enum RateLimitBucket {
     LIST_WRITE("list-write", RateLimit.LIST_WRITE),
     LIST_REMOVE("list-remove", RateLimit.LIST_REMOVE),
     LIST_READ("list-read", RateLimit.READS),
-    PROFILE_READ("profile-read", RateLimit.READS);
+    PROFILE_READ("profile-read", RateLimit.READS),
+    SUBSCRIBE("subscribe", RateLimit.SUBSCRIBE),
+    UNSUBSCRIBE("unsubscribe", RateLimit.UNSUBSCRIBE);
 
     private final String headerValue;
     private final RateLimit rateLimit;

@@ -12,7 +12,9 @@
  *   <li>{@link org.klaviyosync.klaviyo.ProfileImports}: writing one profile;
  *       {@link org.klaviyosync.klaviyo.EventBulkCreateJobs}: creating events;
  *       {@link org.klaviyosync.klaviyo.ListMembershipRemovals} and {@link org.klaviyosync.klaviyo.ProfileIdLookup}:
- *       removing memberships (listMode=mirror).</li>
+ *       removing memberships (listMode=mirror);
+ *       {@link org.klaviyosync.klaviyo.ProfileSubscriptions} (bodies from {@link org.klaviyosync.klaviyo.ConsentBodies}):
+ *       subscribing and unsubscribing profiles (emailConsent, smsConsent).</li>
  *   <li>{@link org.klaviyosync.klaviyo.KeyCheck}: whether the API key works and has the needed scopes.</li>
  *   <li>{@link org.klaviyosync.klaviyo.KlaviyoPaths} and {@link org.klaviyosync.klaviyo.ApiErrors}: paths,
  *       queries and error bodies.</li>

@@ -27,6 +27,8 @@ import java.util.List;
  *                        Klaviyo acknowledges it; null when the warehouse computed none
  * @param acknowledgedInWarehouse the content fingerprint acknowledged for the row's identifier, as the
  *                        warehouse read it with the row when it compares rows itself; null otherwise
+ * @param consent         the marketing consent to change after the import (a sync with consent columns);
+ *                        null when the row changes none
  */
 public record MappedRow(
         String identifierValue,
@@ -38,10 +40,19 @@ public record MappedRow(
         ObjectNode nullsToClear,
         byte[] profileJson,
         Long rowFingerprint,
-        Long acknowledgedInWarehouse) {
+        Long acknowledgedInWarehouse,
+        ConsentValues consent) {
 
     public MappedRow {
         lists = lists == null ? List.of() : List.copyOf(lists);
+    }
+
+    /** A row that changes no consent. */
+    public MappedRow(String identifierValue, ObjectNode profile, List<String> lists, long fingerprint,
+            int payloadBytes, RowProblem problem, ObjectNode nullsToClear, byte[] profileJson, Long rowFingerprint,
+            Long acknowledgedInWarehouse) {
+        this(identifierValue, profile, lists, fingerprint, payloadBytes, problem, nullsToClear, profileJson,
+                rowFingerprint, acknowledgedInWarehouse, null);
     }
 
     /** A row without what the warehouse knows of it. */
@@ -53,7 +64,7 @@ public record MappedRow(
     /** This row with the warehouse's row fingerprint and the fingerprint acknowledged for it there. */
     public MappedRow withWarehouseState(Long rowFingerprint, Long acknowledgedInWarehouse) {
         return new MappedRow(identifierValue, profile, lists, fingerprint, payloadBytes, problem, nullsToClear,
-                profileJson, rowFingerprint, acknowledgedInWarehouse);
+                profileJson, rowFingerprint, acknowledgedInWarehouse, consent);
     }
 
     /** A row whose serialized profile is not kept. */

@@ -41,8 +41,10 @@ import org.klaviyosync.fingerprint.PayloadFingerprint;
  *       {@code title}, {@code image}, {@code locale}, and for the location the bare names
  *       {@code address1}, {@code address2}, {@code city}, {@code region}, {@code country},
  *       {@code zip}, {@code timezone} (not {@code location_city}, which is a custom property).
- *       Every other column, except the identifier and list columns, is a custom property named
- *       exactly like the column.</li>
+ *       Every other column, except the identifier, list and consent columns, is a custom property
+ *       named exactly like the column.</li>
+ *   <li>Consent ({@code emailConsent}, {@code smsConsent}): read by {@link ConsentColumns}; part of
+ *       the fingerprint, so a row whose consent changes is sent again.</li>
  *   <li>SQL NULLs are left out of the payload. With {@code nulls=clear} the row also carries
  *       {@link MappedRow#nullsToClear()} ({@link NullClearingRequest}).</li>
  *   <li>Phone numbers: E.164 as written; with the sync's {@code phoneRegion}, national formats of
@@ -64,7 +66,7 @@ public final class ProfilePayloadMapper implements PayloadMapper {
      */
     public static final int MAX_PROFILE_BYTES = 100_000;
 
-    private static final Object MISSING = new Object();
+    static final Object MISSING = new Object();
     private static final int COLUMN_CACHE_LIMIT = 10_000;
     private static final int MAX_QUOTED = 80;
     private static final ProfileField[] FIELDS = ProfileField.values();
@@ -85,6 +87,8 @@ public final class ProfilePayloadMapper implements PayloadMapper {
     private final Map<String, Optional<ProfileField>> syncAllColumns = new ConcurrentHashMap<>();
     private final boolean clearNulls;
     private final String phoneRegion;
+    /** The consent columns' reader; null when the sync changes no consent. */
+    private final ConsentColumns consentColumns;
 
     /** A contact value (email, phone number) as sent, or why it cannot be. */
     private record Contact(String value, RowProblem problem) {
@@ -106,6 +110,7 @@ public final class ProfilePayloadMapper implements PayloadMapper {
         this.staticLists = ListReferences.combine(sync.lists(), List.of());
         this.clearNulls = sync.nulls() == NullHandling.CLEAR;
         this.phoneRegion = sync.phoneRegion();
+        this.consentColumns = sync.consent() == null ? null : new ConsentColumns(sync.consent(), converter);
         List<Mapping> specific = new ArrayList<>();
         RowProblem reserved = null;
         if (!syncAll) {
@@ -203,8 +208,18 @@ public final class ProfilePayloadMapper implements PayloadMapper {
                     + " bytes exceeds Klaviyo's 100 KB per-profile limit"), bytes.length);
         }
         ObjectNode clear = nulls == null ? null : nulls.build(nodes, identifier);
-        return new MappedRow(identifier, profile, lists, fingerprint.of(bytes, lists, clear), bytes.length, null,
-                clear, bytes);
+        if (consentColumns == null) {
+            return new MappedRow(identifier, profile, lists, fingerprint.of(bytes, lists, clear), bytes.length, null,
+                    clear, bytes);
+        }
+        ConsentColumns.Reading consent = consentColumns.read(row, standard[ProfileField.EMAIL.ordinal()],
+                standard[ProfileField.PHONE_NUMBER.ordinal()]);
+        if (consent.problem() != null) {
+            return MappedRow.invalid(identifier, consent.problem(), 0);
+        }
+        return new MappedRow(identifier, profile, lists,
+                fingerprint.of(bytes, lists, clear, consent.values().fingerprintText()), bytes.length, null, clear,
+                bytes, null, null, consent.values().any() ? consent.values() : null);
     }
 
     private RowProblem collectSpecific(Map<String, Object> row, String[] standard, Map<String, JsonNode> custom,
@@ -233,7 +248,8 @@ public final class ProfilePayloadMapper implements PayloadMapper {
         for (Map.Entry<String, Object> e : row.entrySet()) {
             String column = e.getKey();
             if (column == null || column.equalsIgnoreCase(identifierColumn)
-                    || (listColumn != null && column.equalsIgnoreCase(listColumn))) {
+                    || (listColumn != null && column.equalsIgnoreCase(listColumn))
+                    || (sync.consent() != null && sync.consent().ownsColumn(column))) {
                 continue;
             }
             ProfileField field = standardColumn(column);
@@ -387,7 +403,7 @@ public final class ProfilePayloadMapper implements PayloadMapper {
     }
 
     /** The value of {@code column}: exact name first, then any case; {@link #MISSING} when absent. */
-    private static Object lookup(Map<String, Object> row, String column) {
+    static Object lookup(Map<String, Object> row, String column) {
         Object value = row.get(column);
         if (value != null || row.containsKey(column)) {
             return value;

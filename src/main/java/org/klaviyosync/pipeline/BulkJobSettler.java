@@ -42,6 +42,7 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
     private final BulkJobReader reader;
     private final Duration timeout;
     private final NullClearer nullClearer;
+    private final ConsentSender consentSender;
     private final FingerprintCommits commits;
     private final int threads;
     private final ExecutorService workers;
@@ -55,10 +56,17 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
      */
     public BulkJobSettler(BulkJobWatch watch, BulkJobReader reader, Duration timeout, NullClearer nullClearer,
             FingerprintCommits commits, int threads) {
+        this(watch, reader, timeout, nullClearer, null, commits, threads);
+    }
+
+    /** With {@code consentSender}, the acknowledged rows that change consent get it changed too. */
+    public BulkJobSettler(BulkJobWatch watch, BulkJobReader reader, Duration timeout, NullClearer nullClearer,
+            ConsentSender consentSender, FingerprintCommits commits, int threads) {
         this.watch = watch;
         this.reader = reader;
         this.timeout = timeout;
         this.nullClearer = nullClearer;
+        this.consentSender = consentSender;
         this.commits = commits;
         this.threads = Math.max(1, threads);
         AtomicInteger n = new AtomicInteger();
@@ -211,18 +219,30 @@ public final class BulkJobSettler implements Processor, AutoCloseable {
                     + " are deferred and sent again", run.syncId(), job.jobId(), rows.mismatch());
             deferral = "bulk job " + job.jobId() + " does not account for its rows: " + rows.mismatch();
         }
+        List<String> imported = new ArrayList<>();
         for (String rowKey : job.rowKeys()) {
             Optional<ImportError> error = rows.errorOf(rowKey);
             if (error.isPresent()) {
                 run.partRejected(rowKey, error.get().code(), error.get().detail());
             } else if (deferral != null) {
                 run.partDeferred(rowKey, deferral);
-            } else if (nullClearer != null) {
-                nullClearer.acknowledge(run, rowKey);
             } else {
-                run.partAcknowledged(rowKey);
+                imported.add(rowKey);
             }
         }
+        if (consentSender != null) {
+            consentSender.imported(run, imported, rowKey -> importAcknowledged(run, rowKey));
+        } else {
+            imported.forEach(rowKey -> importAcknowledged(run, rowKey));
+        }
         commits.whenDue(run);
+    }
+
+    private void importAcknowledged(SyncRun run, String rowKey) {
+        if (nullClearer != null) {
+            nullClearer.acknowledge(run, rowKey);
+        } else {
+            run.partAcknowledged(rowKey);
+        }
     }
 }

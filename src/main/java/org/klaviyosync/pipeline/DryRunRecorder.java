@@ -9,18 +9,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.BulkImportBody;
 import org.klaviyosync.klaviyo.BulkProfile;
+import org.klaviyosync.klaviyo.ConsentBodies;
+import org.klaviyosync.klaviyo.ConsentChange;
+import org.klaviyosync.klaviyo.KlaviyoPaths;
+import org.klaviyosync.klaviyo.ProfileSubscriptions;
 import org.klaviyosync.run.ProfileBatch;
 import org.klaviyosync.run.SyncRun;
 
 /**
  * Stands in for the HTTP call when no KLAVIYO_API_KEY is set: writes the bulk import request each
- * batch would have been (its list relationship included), and the profile-import request that
- * would clear a row's nulls, to a JSON-lines file and defers the rows, since nothing was sent.
+ * batch would have been (its list relationship included), the profile-import request that
+ * would clear a row's nulls and the consent requests of its rows ({@code emailConsent},
+ * {@code smsConsent}), to a JSON-lines file and defers the rows, since nothing was sent.
  */
 public final class DryRunRecorder implements Processor {
 
@@ -95,6 +101,56 @@ public final class DryRunRecorder implements Processor {
                     w.write('\n');
                 }
             }
+            writeConsent(run, batch, w);
         }
+    }
+
+    /** The consent requests the batch's rows would make once imported, through the consent list. */
+    private void writeConsent(SyncRun run, ProfileBatch batch, Writer w) throws IOException {
+        List<ConsentChange> now = new ArrayList<>();
+        List<ConsentChange> historical = new ArrayList<>();
+        List<ConsentChange> leaving = new ArrayList<>();
+        for (BulkProfile p : batch.profiles()) {
+            ConsentChange c = run.consentChanges().take(p.rowKey());
+            if (c != null && c.subscribes()) {
+                (c.consentedAt() != null ? historical : now).add(c);
+            }
+            if (c != null && c.unsubscribes()) {
+                leaving.add(c);
+            }
+        }
+        String list = now.isEmpty() && historical.isEmpty() && leaving.isEmpty() ? null : run.sync().consent().list();
+        for (List<ConsentChange> chunk : chunks(now, ProfileSubscriptions.MAX_SUBSCRIBE)) {
+            writeConsentLine(run, w, "POST " + KlaviyoPaths.SUBSCRIPTION_BULK_CREATE_JOBS, chunk.size(),
+                    ConsentBodies.subscribe(json, chunk, list, false));
+        }
+        for (List<ConsentChange> chunk : chunks(historical, ProfileSubscriptions.MAX_SUBSCRIBE)) {
+            writeConsentLine(run, w, "POST " + KlaviyoPaths.SUBSCRIPTION_BULK_CREATE_JOBS, chunk.size(),
+                    ConsentBodies.subscribe(json, chunk, list, true));
+        }
+        for (List<ConsentChange> chunk : chunks(leaving, ProfileSubscriptions.MAX_UNSUBSCRIBE)) {
+            writeConsentLine(run, w, "POST " + KlaviyoPaths.SUBSCRIPTION_BULK_DELETE_JOBS, chunk.size(),
+                    ConsentBodies.unsubscribe(json, chunk, list));
+        }
+    }
+
+    private void writeConsentLine(SyncRun run, Writer w, String endpoint, int profiles, ObjectNode request)
+            throws IOException {
+        ObjectNode line = json.createObjectNode();
+        line.put("sync", run.syncId());
+        line.put("list", run.sync().consent().list());
+        line.put("profiles", profiles);
+        line.put("endpoint", endpoint);
+        line.set("request", request);
+        w.write(json.writeValueAsString(line));
+        w.write('\n');
+    }
+
+    private static List<List<ConsentChange>> chunks(List<ConsentChange> all, int size) {
+        List<List<ConsentChange>> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += size) {
+            out.add(all.subList(from, Math.min(all.size(), from + size)));
+        }
+        return out;
     }
 }

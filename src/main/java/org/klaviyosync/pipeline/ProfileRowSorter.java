@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.klaviyosync.klaviyo.ConsentChange;
+import org.klaviyosync.mapping.ConsentValues;
 import org.klaviyosync.mapping.MappedRow;
 import org.klaviyosync.run.ListTargets;
 import org.klaviyosync.run.ProfileBatch;
@@ -102,6 +104,11 @@ public final class ProfileRowSorter implements Processor {
             run.memberships().sending(key, listIds);
         }
         run.nullClears().register(key, row.nullsToClear());
+        if (row.consent() != null) {
+            ConsentValues c = row.consent();
+            run.consentChanges().register(new ConsentChange(key, c.email(), c.phoneNumber(), c.emailConsent(),
+                    c.smsConsent(), c.consentedAt()));
+        }
         if (listIds.isEmpty()) {
             return run.batcher().add(null, key, row.profileJson());
         }

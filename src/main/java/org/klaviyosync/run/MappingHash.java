@@ -7,7 +7,7 @@ import org.klaviyosync.fingerprint.Sha256ToLong;
 
 /**
  * The hash of what decides a sync's payloads besides the data: identifier, identifier column,
- * properties, list column, lists, createLists, nulls and phoneRegion (and the version of the
+ * properties, list column, lists, createLists, nulls, phoneRegion and consent (and the version of the
  * fingerprint format).
  * When it changes, the sync's stored fingerprints no longer say anything and every row is sent.
  */
@@ -31,6 +31,10 @@ public final class MappingHash {
         append(s, String.valueOf(sync.createLists()));
         append(s, String.valueOf(sync.nulls()));
         append(s, sync.phoneRegion() == null ? "" : String.valueOf(sync.phoneRegion()));
+        if (sync.consent() != null) {
+            // only with consent, so a sync without it keeps its hash
+            append(s, String.valueOf(sync.consent()));
+        }
         return Sha256ToLong.of(s.toString().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -41,6 +41,7 @@ public final class SyncRun {
     private volatile boolean stopping;
     private RunSummary summary;
     private final NullClears nullClears = new NullClears();
+    private final ConsentChanges consentChanges = new ConsentChanges();
     private final Object deliveries = new Object();
     private int batchesOutstanding;
     private volatile long failedAtNanos;
@@ -414,6 +415,11 @@ public final class SyncRun {
     /** The rows' null values still to clear ({@code nulls=clear}). */
     public NullClears nullClears() {
         return nullClears;
+    }
+
+    /** The consent changes of the run's rows in flight. */
+    public ConsentChanges consentChanges() {
+        return consentChanges;
     }
 
     public boolean failed() {

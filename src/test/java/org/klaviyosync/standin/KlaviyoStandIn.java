@@ -54,8 +54,9 @@ public final class KlaviyoStandIn implements AutoCloseable {
     public static final String LISTS_READ = "lists:read";
     public static final String LISTS_WRITE = "lists:write";
     public static final String EVENTS_WRITE = "events:write";
+    public static final String SUBSCRIPTIONS_WRITE = "subscriptions:write";
     public static final Set<String> ALL_SCOPES = Set.of(PROFILES_READ, PROFILES_WRITE, LISTS_READ, LISTS_WRITE,
-            EVENTS_WRITE);
+            EVENTS_WRITE, SUBSCRIPTIONS_WRITE);
 
     /** Limit of {@code POST /api/profile-import}; larger bodies answer 413. */
     public static final int PROFILE_IMPORT_MAX_BYTES = 100 * 1024;
@@ -109,6 +110,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final ProfilesResource profilesResource = new ProfilesResource(profiles);
     private final ListsResource listsResource = new ListsResource(lists, profiles);
     private final EventBulkCreateResource events = new EventBulkCreateResource(lock);
+    private final ProfileSubscriptionsResource subscriptions = new ProfileSubscriptionsResource(profiles, lists);
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final ServiceTimes serviceTimes = new ServiceTimes();
     private volatile boolean recordBodies = true;
@@ -255,6 +257,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
             lists.clear();
             profiles.clear();
             events.clear();
+            subscriptions.clear();
         }
         requests.clear();
         serviceTimes.clear();
@@ -272,6 +275,23 @@ public final class KlaviyoStandIn implements AutoCloseable {
     /** How many events were ignored because an earlier event had their profile, metric and unique_id. */
     public int ignoredEvents() {
         return events.ignored();
+    }
+
+    /**
+     * The marketing consent recorded for a profile on a channel ({@code email}, {@code sms}) by Bulk
+     * Subscribe / Unsubscribe Profiles; empty when none was.
+     */
+    public Optional<ProfileSubscriptionsResource.ChannelConsent> consentOf(String profileId, String channel) {
+        synchronized (lock) {
+            return subscriptions.consentOf(profileId, channel);
+        }
+    }
+
+    /** An account with age gating: subscribing a profile to SMS needs its age_gated_date_of_birth. */
+    public void setSmsAgeGating(boolean on) {
+        synchronized (lock) {
+            subscriptions.setSmsAgeGating(on);
+        }
     }
 
     /** Creates a list directly (no rate limit, no daily cap) and returns its id. */
@@ -433,6 +453,13 @@ public final class KlaviyoStandIn implements AutoCloseable {
 
         route("POST", "/api/event-bulk-create-jobs", Set.of(EVENTS_WRITE), RateLimiter.EVENT_BULK_CREATE, Set.of(),
                 EVENT_BULK_CREATE_MAX_BYTES, events::create);
+
+        route("POST", "/api/profile-subscription-bulk-create-jobs", Set.of(LISTS_WRITE, PROFILES_WRITE,
+                SUBSCRIPTIONS_WRITE), RateLimiter.SUBSCRIBE, Set.of(), PROFILE_IMPORT_MAX_BYTES * 10,
+                subscriptions::subscribe);
+        route("POST", "/api/profile-subscription-bulk-delete-jobs", Set.of(LISTS_WRITE, PROFILES_WRITE,
+                SUBSCRIPTIONS_WRITE), RateLimiter.UNSUBSCRIBE, Set.of(), PROFILE_IMPORT_MAX_BYTES * 10,
+                subscriptions::unsubscribe);
 
         route("GET", "/api/lists", Set.of(LISTS_READ), RateLimiter.LIST_READ,
                 union(paging, Set.of("filter", "sort", "fields[list]", "fields[tag]", "fields[flow]", "include")), 0,

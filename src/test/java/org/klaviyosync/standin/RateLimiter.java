@@ -14,6 +14,10 @@ public final class RateLimiter {
     public static final String BULK_IMPORT_CREATE = "bulk-import-create";
     /** Bulk create events, {@code POST /api/event-bulk-create-jobs}: 10/s, 150/m. */
     public static final String EVENT_BULK_CREATE = "event-bulk-create";
+    /** Bulk Subscribe Profiles: 75/s, 750/m. */
+    public static final String SUBSCRIBE = "subscribe";
+    /** Bulk Unsubscribe Profiles: 75/s, 750/m. */
+    public static final String UNSUBSCRIBE = "unsubscribe";
     /** Everything read under {@code /api/profile-bulk-import-jobs} (poll, list, import-errors, profiles): 10/s, 150/m. */
     public static final String BULK_IMPORT_READ = "bulk-import-read";
     /** {@code POST /api/profile-import}: 75/s, 750/m. */
@@ -74,6 +78,8 @@ public final class RateLimiter {
         buckets.put(BULK_IMPORT_CREATE, new Bucket(10, 150));
         buckets.put(BULK_IMPORT_READ, new Bucket(10, 150));
         buckets.put(EVENT_BULK_CREATE, new Bucket(10, 150));
+        buckets.put(SUBSCRIBE, new Bucket(75, 750));
+        buckets.put(UNSUBSCRIBE, new Bucket(75, 750));
         buckets.put(PROFILE_IMPORT, new Bucket(75, 750));
         buckets.put(LIST_WRITE, new Bucket(10, 150));
         buckets.put(LIST_REMOVE, new Bucket(10, 150));
