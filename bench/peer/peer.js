@@ -19,8 +19,6 @@ async function main() {
   const lists = new ListsApi(session);
   for (const api of [profiles, lists]) {
     api.basePath = process.env.KLAVIYO_BASE_URL;
-    // the SDK leaves the body's type to axios (application/json); the stand-in takes only JSON:API's
-    api.defaultHeaders = { 'Content-Type': 'application/vnd.api+json' };
   }
 
   const list = await lists.createList({ data: { type: 'list', attributes: { name: process.env.LIST_NAME } } });

@@ -66,6 +66,8 @@ public final class KlaviyoStandIn implements AutoCloseable {
     public static final int BULK_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 
     static final String MEDIA_TYPE = "application/vnd.api+json";
+    /** What Klaviyo's official SDKs send as a body's type (their HTTP client's JSON default), which Klaviyo takes. */
+    static final String SDK_MEDIA_TYPE = "application/json";
     /** Bodies up to this size that declare their length are read into an array of exactly that size. */
     private static final int EXACT_READ_MAX_BYTES = 2 * BULK_IMPORT_MAX_BYTES;
     private static final Pattern REVISION = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(\\.pre)?$");
@@ -706,7 +708,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
         if (route.hasBody()) {
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
-            if (!mediaType.equalsIgnoreCase(MEDIA_TYPE)) {
+            if (!mediaType.equalsIgnoreCase(MEDIA_TYPE) && !mediaType.equalsIgnoreCase(SDK_MEDIA_TYPE)) {
                 throw JsonApiErrors.unsupportedMediaType(contentType == null ? "" : contentType);
             }
             int limit = bodyLimits.getOrDefault(route.path().pattern(), route.maxBody());

@@ -68,7 +68,7 @@ class StandInEventsTest {
         HttpResponse<String> denied = post(valid, "pk_profiles_only", "application/vnd.api+json");
         assertEquals(403, denied.statusCode());
         assertTrue(denied.body().contains("events:write"), denied.body());
-        assertEquals(415, post(valid, standIn.apiKey(), "application/json").statusCode());
+        assertEquals(415, post(valid, standIn.apiKey(), "text/plain").statusCode());
         HttpResponse<String> noRevision = CLIENT.send(HttpRequest.newBuilder(URI.create(standIn.baseUrl() + PATH))
                 .header("Authorization", "Klaviyo-API-Key " + standIn.apiKey())
                 .header("Content-Type", "application/vnd.api+json")

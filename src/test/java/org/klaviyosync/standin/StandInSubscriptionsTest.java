@@ -73,7 +73,7 @@ class StandInSubscriptionsTest {
                 .header("Authorization", "Klaviyo-API-Key " + key)
                 .header("revision", "2026-07-15")
                 .header("Accept", "application/vnd.api+json")
-                .header("Content-Type", "application/vnd.api+json")
+                .header("Content-Type", "application/json") // as the Node SDK sends it (the recordings' contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
