@@ -37,8 +37,9 @@ public final class DeadLetterRecorder implements Processor {
                     reason);
             return;
         }
-        LOG.warn("Sync '{}' run {}: a batch of {} profiles for list {} was not delivered and is deferred: {}",
-                run.syncId(), run.runId(), batch.size(), batch.list(), reason);
+        LOG.warn("Sync '{}' run {}: a batch of {} {}(s){} was not delivered and is deferred: {}", run.syncId(),
+                run.runId(), batch.size(), run.sync().kind().noun(), batch.list() == null ? "" : " for list "
+                + batch.list(), reason);
         run.partsDeferred(batch.rowKeys(), "not delivered: " + reason);
         if (cause instanceof KlaviyoAuthException) {
             run.fail(reason);

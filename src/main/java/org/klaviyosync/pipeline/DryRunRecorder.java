@@ -68,7 +68,6 @@ public final class DryRunRecorder implements Processor {
      */
     public synchronized void recordRemovals(SyncRun run, String listId, List<String> identifierKeys)
             throws IOException {
-        Files.createDirectories(directory);
         ObjectNode line = json.createObjectNode();
         line.put("sync", run.syncId());
         line.put("list", listId);
@@ -77,6 +76,12 @@ public final class DryRunRecorder implements Processor {
         line.put("identifier", run.sync().identifier().attribute());
         ArrayNode remove = line.putArray("remove");
         identifierKeys.forEach(remove::add);
+        appendLine(run, line);
+    }
+
+    /** Appends one line to the run's dry-run file, whole: batches are written from several threads. */
+    public synchronized void appendLine(SyncRun run, ObjectNode line) throws IOException {
+        Files.createDirectories(directory);
         try (Writer w = Files.newBufferedWriter(fileFor(run), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
             w.write(json.writeValueAsString(line));

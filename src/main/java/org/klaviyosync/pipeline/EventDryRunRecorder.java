@@ -3,10 +3,6 @@ package org.klaviyosync.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.klaviyosync.klaviyo.EventBulkCreateJobs;
@@ -37,12 +33,7 @@ public final class EventDryRunRecorder implements Processor {
         line.put("events", batch.size());
         line.put("endpoint", "POST " + KlaviyoPaths.EVENT_BULK_CREATE_JOBS);
         line.set("request", EventBulkCreateJobs.requestBody(json, batch.profiles()));
-        Files.createDirectories(files.fileFor(run).getParent());
-        try (Writer w = Files.newBufferedWriter(files.fileFor(run), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
-            w.write(json.writeValueAsString(line));
-            w.write('\n');
-        }
+        files.appendLine(run, line);
         run.partsWouldSend(batch.rowKeys());
     }
 }

@@ -46,6 +46,11 @@ public final class KlaviyoSettings {
             .describedAs("Full batches waiting for a submitter before reading the model waits too (about 3 MB"
                     + " each).");
 
+    public static final Setting<Integer> EVENT_SUBMIT_THREADS = Setting.wholeNumber("klaviyo.event-submit-threads", 4)
+            .atLeast(1)
+            .describedAs("Bulk create events requests (1,000 events each) in flight at once, across event syncs;"
+                    + " as many full batches wait for them before reading the model waits too.");
+
     public static final Setting<Integer> MAX_PENDING_JOBS = Setting.wholeNumber("klaviyo.max-pending-jobs", 200)
             .atLeast(1)
             .describedAs("Bulk jobs accepted but not yet complete before a submitter waits for the oldest: 200"

@@ -4,9 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,16 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The demo {@code customers} table the example syncs read: a few thousand deterministic rows
  * with list memberships, and a few bad emails and phone numbers that must end as invalid rows.
  */
 public final class DemoCustomers {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DemoCustomers.class);
 
     private static final String[] FIRST = {"Ada", "Grace", "Alan", "Barbara", "Edsger", "Frances", "John", "Katherine",
         "Linus", "Margaret", "Niklaus", "Radia", "Tim", "Ursula", "Whitfield", "Yukihiro"};
@@ -40,57 +34,27 @@ public final class DemoCustomers {
 
     /** Creates and fills {@code customers} unless it exists. Returns the number of rows it holds. */
     public static int ensure(DataSource dataSource, int rows) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setReadOnly(false);
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                if (exists(c)) {
-                    return count(c);
-                }
-                try (Statement s = c.createStatement()) {
-                    s.execute("""
-                            create table customers (
-                              customer_id    text primary key,
-                              email          text,
-                              phone          text,
-                              first_name     text,
-                              last_name      text,
-                              city           text,
-                              region         text,
-                              country        text,
-                              zip            text,
-                              plan           text not null,
-                              lifetime_value numeric(12,2) not null,
-                              signed_up_at   timestamptz not null,
-                              is_active      boolean not null,
-                              lists          jsonb not null default '[]'
-                            )""");
-                }
-                insert(c, rows);
-                c.commit();
-                LOG.info("Created the demo table customers with {} rows", rows);
-                return rows;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        }
-    }
-
-    private static boolean exists(Connection c) throws SQLException {
-        try (ResultSet rs = c.getMetaData().getTables(null, null, "customers", new String[] {"TABLE"})) {
-            return rs.next();
-        }
-    }
-
-    private static int count(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from customers")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        int created = DemoTable.createUnlessExists(dataSource, "customers", """
+                create table customers (
+                  customer_id    text primary key,
+                  email          text,
+                  phone          text,
+                  first_name     text,
+                  last_name      text,
+                  city           text,
+                  region         text,
+                  country        text,
+                  zip            text,
+                  plan           text not null,
+                  lifetime_value numeric(12,2) not null,
+                  signed_up_at   timestamptz not null,
+                  is_active      boolean not null,
+                  lists          jsonb not null default '[]'
+                )""", c -> {
+                    insert(c, rows);
+                    return rows;
+                });
+        return created >= 0 ? created : DemoTable.count(dataSource, "customers");
     }
 
     private static void insert(Connection c, int rows) throws SQLException {

@@ -3,24 +3,18 @@ package org.klaviyosync.warehouse;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Random;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The demo {@code orders} table the sample event sync reads: about two deterministic orders per
  * demo customer, and a few with a time before 2000, which Klaviyo does not accept (invalid rows).
  */
 public final class DemoOrders {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DemoOrders.class);
 
     private static final String[] SKUS = {"BOOK-001", "BOOK-002", "MUG-010", "TEE-100", "CAP-200", "PEN-300"};
 
@@ -29,38 +23,15 @@ public final class DemoOrders {
 
     /** Creates and fills {@code orders} for the demo customers unless it exists. Returns its row count. */
     public static int ensure(DataSource dataSource, int customers) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setReadOnly(false);
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                try (ResultSet rs = c.getMetaData().getTables(null, null, "orders", new String[] {"TABLE"})) {
-                    if (rs.next()) {
-                        return -1;
-                    }
-                }
-                try (Statement s = c.createStatement()) {
-                    s.execute("""
-                            create table orders (
-                              order_id    text primary key,
-                              customer_id text not null,
-                              ordered_at  timestamptz not null,
-                              total       numeric(12,2) not null,
-                              sku         text not null,
-                              quantity    integer not null
-                            )""");
-                }
-                int rows = insert(c, customers);
-                c.commit();
-                LOG.info("Created the demo table orders with {} rows", rows);
-                return rows;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        }
+        return DemoTable.createUnlessExists(dataSource, "orders", """
+                create table orders (
+                  order_id    text primary key,
+                  customer_id text not null,
+                  ordered_at  timestamptz not null,
+                  total       numeric(12,2) not null,
+                  sku         text not null,
+                  quantity    integer not null
+                )""", c -> insert(c, customers));
     }
 
     private static int insert(Connection c, int customers) throws SQLException {

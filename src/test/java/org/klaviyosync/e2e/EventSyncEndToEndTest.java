@@ -215,6 +215,39 @@ class EventSyncEndToEndTest {
     }
 
     @Test
+    void theReadmesFirstCommandDryRunsTheSampleEventSyncOverTheDemoOrders() throws Exception {
+        // `java -jar target/klaviyo-sync.jar run`: the shipped sync files, the embedded demo warehouse, no key
+        e2e.cli().env("SYNCS_DIR", Path.of("routes/syncs").toAbsolutePath().toString())
+                .env("WAREHOUSE_JDBC_URL", null).env("KLAVIYO_API_KEY", null)
+                .env("EMBEDDED_DATA_DIR", e2e.work().resolve("pg").toString());
+        CliHarness.Result r = e2e.cli().run("run", "--json");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        JsonNode orders = null;
+        for (JsonNode summary : lines(r.out())) {
+            if (summary.get("sync").asText().equals("orders-placed")) {
+                orders = summary;
+            }
+        }
+        assertTrue(orders != null, "the sample event sync ran: " + r.out());
+        assertEquals("dry_run", orders.get("status").asText(), orders.toString());
+        assertEquals(0, orders.get("sent").asLong(), orders.toString());
+        assertTrue(orders.get("wouldSend").asLong() > 1000, orders.toString());
+        assertTrue(orders.get("invalid").asLong() > 0, "demo orders placed before 2000 are invalid: " + orders);
+        assertEquals(orders.get("read").asLong(), orders.get("wouldSend").asLong() + orders.get("invalid").asLong(),
+                orders.toString());
+        assertTrue(e2e.klaviyo().requests().isEmpty());
+
+        long events = 0;
+        for (JsonNode line : lines(Files.readString(Path.of(orders.get("dryRunFile").asText())))) {
+            assertEquals("POST /api/event-bulk-create-jobs", line.get("endpoint").asText());
+            JsonNode first = line.at("/request/data/attributes/events-bulk-create/data/0/attributes/events/data/0");
+            assertEquals("Placed Order", first.at("/attributes/metric/data/attributes/name").asText(), line.toString());
+            events += line.at("/request/data/attributes/events-bulk-create/data").size();
+        }
+        assertEquals(orders.get("wouldSend").asLong(), events);
+    }
+
+    @Test
     void startUpNamesEveryProblemOfAnEventSyncFile() throws Exception {
         e2e.cli().eventSync("orders", "model", "select order_id, customer_id from orders", "identifier", "external_id",
                 "identifierColumn", "customer_id", "timeColumn", "", "properties", "*", "lists", "L");

@@ -260,7 +260,7 @@ class HawtioJolokiaTest {
                 assertEquals(16, steps, "the sync's steps in the dump");
             }
             if (route.getAttribute("id").equals(EVENT_SYNC)) {
-                assertEquals(14, steps, "the event sync's steps in the dump");
+                assertEquals(15, steps, "the event sync's steps in the dump");
             }
             routesChecked++;
         }
@@ -268,10 +268,11 @@ class HawtioJolokiaTest {
             assertTrue(ids.contains("klaviyo-throttle-" + limit.id()), limit + " has its throttle route: " + ids);
         }
         // each sync's schedule is a route of its own (klaviyo-sync-schedule.yaml): both syncs here have one
-        assertTrue(ids.contains(EVENT_SYNC) && ids.contains("klaviyo-event-jobs"), ids.toString());
-        assertEquals(13 + RateLimit.values().length, routesChecked, "two profile syncs and an event sync, their three"
-                + " schedules, six Klaviyo routes (the event sync's klaviyo-event-jobs among them), history-retention and a"
-                + " throttle route per rate limit: " + ids);
+        assertTrue(ids.contains(EVENT_SYNC) && ids.contains("klaviyo-event-jobs")
+                && ids.contains("klaviyo-event-submitters"), ids.toString());
+        assertEquals(15 + RateLimit.values().length, routesChecked, "two profile syncs and an event sync, their three"
+                + " schedules, eight Klaviyo routes (the event sync's queue, submitters and klaviyo-event-jobs among them),"
+                + " history-retention and a throttle route per rate limit: " + ids);
     }
 
     private static int undescribedSteps(Element parent, List<String> undescribed, List<String> unlabelled) {

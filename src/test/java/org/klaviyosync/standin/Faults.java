@@ -16,11 +16,16 @@ public final class Faults {
     private String method;
     private double serverErrorProbability;
     private int serverErrorStatus;
+    private int numberedErrorsFirst;
+    private int numberedErrorsLast;
+    private int numberedErrorsStatus;
+    private int requestsSeen;
     private int stormRemaining;
     private long stormUntilMillis;
     private int stormRetryAfterSeconds = 1;
     private double dropProbability;
     private long delayMillis;
+    private long delayMaxMillis;
     private double bulkCreatedThenErrorProbability;
     private double bulkCreatedThenDropProbability;
     private boolean nextBulkJobGone;
@@ -64,6 +69,22 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Counting the requests faults apply to from now on (from 1), those numbered {@code first} to
+     * {@code last} answer {@code status} (500 or 503) without doing anything: one batch among many
+     * ({@code first == last}), or Klaviyo going down mid-run ({@code last = Integer.MAX_VALUE}).
+     */
+    public synchronized Faults serverErrorsOnRequests(int first, int last, int status) {
+        if (status != 500 && status != 503) {
+            throw new IllegalArgumentException("status must be 500 or 503");
+        }
+        this.numberedErrorsFirst = first;
+        this.numberedErrorsLast = last;
+        this.numberedErrorsStatus = status;
+        this.requestsSeen = 0;
+        return this;
+    }
+
     /** The next {@code requests} requests get 429 with {@code Retry-After: retryAfterSeconds}. */
     public synchronized Faults tooManyRequests(int requests, int retryAfterSeconds) {
         this.stormRemaining = requests;
@@ -87,6 +108,20 @@ public final class Faults {
     /** Wait this long before handling each request. */
     public synchronized Faults delay(Duration delay) {
         this.delayMillis = delay.toMillis();
+        this.delayMaxMillis = delayMillis;
+        return this;
+    }
+
+    /**
+     * Wait a random time between {@code least} and {@code most} before handling each request, so
+     * requests sent side by side are answered in another order than they were sent.
+     */
+    public synchronized Faults delayBetween(Duration least, Duration most) {
+        if (most.compareTo(least) < 0) {
+            throw new IllegalArgumentException("most must not be less than least");
+        }
+        this.delayMillis = least.toMillis();
+        this.delayMaxMillis = most.toMillis();
         return this;
     }
 
@@ -141,11 +176,16 @@ public final class Faults {
         method = null;
         serverErrorProbability = 0;
         serverErrorStatus = 0;
+        numberedErrorsFirst = 0;
+        numberedErrorsLast = 0;
+        numberedErrorsStatus = 0;
+        requestsSeen = 0;
         stormRemaining = 0;
         stormUntilMillis = 0;
         stormRetryAfterSeconds = 1;
         dropProbability = 0;
         delayMillis = 0;
+        delayMaxMillis = 0;
         bulkCreatedThenErrorProbability = 0;
         bulkCreatedThenDropProbability = 0;
         nextBulkJobGone = false;
@@ -164,7 +204,8 @@ public final class Faults {
     }
 
     synchronized long delayMillis() {
-        return delayMillis;
+        return delayMaxMillis > delayMillis ? delayMillis + random.nextLong(delayMaxMillis - delayMillis + 1)
+                : delayMillis;
     }
 
     synchronized boolean rollDrop() {
@@ -185,6 +226,10 @@ public final class Faults {
 
     /** The status of a random server error for this request, else 0. */
     synchronized int rollServerError() {
+        requestsSeen++;
+        if (numberedErrorsStatus != 0 && requestsSeen >= numberedErrorsFirst && requestsSeen <= numberedErrorsLast) {
+            return numberedErrorsStatus;
+        }
         if (!roll(serverErrorProbability)) {
             return 0;
         }

@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -115,6 +116,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
     private final ProfileSubscriptionsResource subscriptions = new ProfileSubscriptionsResource(profiles, lists);
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final ServiceTimes serviceTimes = new ServiceTimes();
+    private final ConcurrentRequests concurrentRequests = new ConcurrentRequests();
     private volatile boolean recordBodies = true;
     private final List<Route> routes = new ArrayList<>();
     private final HttpServer server;
@@ -263,6 +265,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
         requests.clear();
         serviceTimes.clear();
+        concurrentRequests.clear();
         rateLimiter.clearWindows();
         faults.clear();
     }
@@ -413,6 +416,11 @@ public final class KlaviyoStandIn implements AutoCloseable {
     }
 
     /** How long answers took, per kind of request, since the start or the last {@link #reset}. */
+    /** How many requests of each kind were handled at the same time. */
+    public ConcurrentRequests concurrentRequests() {
+        return concurrentRequests;
+    }
+
     public ServiceTimes serviceTimes() {
         return serviceTimes;
     }
@@ -536,9 +544,25 @@ public final class KlaviyoStandIn implements AutoCloseable {
     // ---------------------------------------------------------------- request pipeline
 
     private void serve(HttpExchange exchange) {
-        long arrived = System.nanoTime();
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
+        concurrentRequests.arrived(method, path);
+        AtomicBoolean answered = new AtomicBoolean();
+        // counted out before the answer leaves, so a client's next request never meets this one still counted
+        Runnable leave = () -> {
+            if (answered.compareAndSet(false, true)) {
+                concurrentRequests.answered(method, path);
+            }
+        };
+        try {
+            serve(exchange, method, path, leave);
+        } finally {
+            leave.run();
+        }
+    }
+
+    private void serve(HttpExchange exchange, String method, String path, Runnable leave) {
+        long arrived = System.nanoTime();
         String query = exchange.getRequestURI().getRawQuery();
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
@@ -599,6 +623,7 @@ public final class KlaviyoStandIn implements AutoCloseable {
             rate = rateLimiter.peek(RateLimiter.OTHER, System.currentTimeMillis());
         }
         requests.add(new RecordedRequest(method, path, query, headers, recordedBody, status));
+        leave.run();
         send(exchange, status, out, extraHeaders, rate);
         serviceTimes.record(method, path, status, System.nanoTime() - arrived);
     }
