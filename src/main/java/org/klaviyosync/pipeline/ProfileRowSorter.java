@@ -47,6 +47,7 @@ public final class ProfileRowSorter implements Processor {
 
     List<ProfileBatch> sort(SyncRun run, MappedRow row) throws Exception {
         String key = row.identifierValue();
+        run.identifierRead(key);
         if (!row.valid()) {
             run.settle(key, RowOutcome.INVALID, row.problem().field(), null, row.describe(run.syncId()));
             return List.of();

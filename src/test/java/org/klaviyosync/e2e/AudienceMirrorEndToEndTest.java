@@ -97,6 +97,44 @@ class AudienceMirrorEndToEndTest {
         }
     }
 
+    private static long fingerprints() throws Exception {
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from klaviyo_sync.fingerprints where sync_id = 'vips'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void theStateOfRowsThatLeftGoesOnceTheirRemovalsAreAcknowledgedAndAReturnIsSentAsNew() throws Exception {
+        run(0);
+        assertEquals(10, fingerprints());
+        e2e.warehouse().execute("delete from audience where id in ('r09', 'r10')");
+        e2e.klaviyo().faults().onlyForPathsStartingWith("/api/lists/" + list("VIP") + "/relationships")
+                .serverErrors(1.0);
+
+        JsonNode refused = run(1);
+
+        assertEquals("failed", refused.get("status").asText(), refused.toString());
+        assertEquals(10, fingerprints(), "removals still owed: the state stays");
+        assertEquals(10, managed());
+
+        e2e.klaviyo().faults().clear();
+        JsonNode retried = run(0);
+        assertEquals(2, retried.get("removed").asInt(), retried.toString());
+        assertEquals(8, fingerprints(), "nothing more is owed for r09 and r10: their state went");
+        assertEquals(8, managed());
+
+        e2e.warehouse().execute("insert into audience values ('r10', 'gold', '[\"VIP\"]')");
+        JsonNode back = run(0);
+        assertEquals(1, back.get("sent").asInt(), "a return is new: " + back);
+        assertEquals(8, back.get("unchanged").asInt(), back.toString());
+        assertEquals(ids(1, 8).size() + 1, members("VIP").size());
+        assertTrue(members("VIP").contains("r10"));
+        assertEquals(9, fingerprints());
+        assertEquals(9, managed());
+    }
+
     @Test
     void rowsThatLeaveTheModelAreRemovedFromTheListAndMembershipsTheSyncDidNotAddStay() throws Exception {
         JsonNode first = run(0);
