@@ -134,7 +134,8 @@ public final class SyncRun {
 
     /** A row of this identifier was read; kept when rows pass through the service ({@link ModelDepartures}). */
     public void identifierRead(String key) {
-        if (key != null && !dryRun && !changes.comparesInWarehouse()) {
+        // a dry run of a mirror sync shows the removals it would make, which need them
+        if (key != null && (!dryRun || memberships != null) && !changes.comparesInWarehouse()) {
             identifiersRead.add(key);
         }
     }

@@ -299,6 +299,41 @@ class AudienceMirrorEndToEndTest {
     }
 
     @Test
+    void aDryRunWritesEveryRemovalARealRunWouldSendIncludingRowsThatChangedLists() throws Exception {
+        e2e.warehouse().execute("update audience set lists = '[\"VIP\",\"Gold\"]' where id in ('r01', 'r02')");
+        run(0);
+        e2e.warehouse().execute("update audience set lists = '[\"Gold\"]' where id = 'r01'",
+                "update audience set lists = '[\"Silver\"]' where id = 'r02'",
+                "update audience set lists = '[\"VIP\",\"Silver\"]' where id = 'r03'",
+                "delete from audience where id = 'r10'");
+        e2e.cli().env("KLAVIYO_API_KEY", null);
+
+        // 3 of VIP's 10 and 1 of Gold's 2 memberships go: past the guard
+        JsonNode dry = run(0, "--allow-removals");
+
+        assertEquals("dry_run", dry.get("status").asText(), dry.toString());
+        List<String> removals = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(dry.get("dryRunFile").asText()))) {
+            JsonNode l = JSON.readTree(line);
+            if (l.get("endpoint").asText().startsWith("DELETE")) {
+                removals.add(l.get("endpoint").asText() + " " + l.get("identifier").asText() + " " + l.get("remove"));
+            }
+        }
+        assertEquals(List.of("DELETE /api/lists/" + list("Gold") + "/relationships/profiles external_id [\"r02\"]",
+                "DELETE /api/lists/" + list("VIP") + "/relationships/profiles external_id [\"r01\",\"r02\",\"r10\"]"),
+                removals.stream().sorted().toList(), "what the real run below removes");
+        assertEquals(12, managed(), "a dry run removes nothing");
+
+        e2e.cli().env("KLAVIYO_API_KEY", e2e.klaviyo().apiKey());
+        JsonNode real = run(0, "--allow-removals");
+        assertEquals(4, real.get("removed").asInt(), real.toString());
+        assertEquals(ids(3, 9), members("VIP"));
+        assertEquals(Set.of("r01"), members("Gold"));
+        assertEquals(2, e2e.klaviyo().count("DELETE", "/api/lists/"), "one call per list; the dry run sent none");
+        assertEquals(10, managed());
+    }
+
+    @Test
     void aRemovalKlaviyoDidNotAcknowledgeIsMadeByTheNextRun() throws Exception {
         run(0);
         e2e.warehouse().execute("delete from audience where id in ('r09', 'r10')");
