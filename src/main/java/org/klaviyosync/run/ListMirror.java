@@ -52,6 +52,11 @@ public final class ListMirror {
         if (ledger == null || run.failed() || run.stopping()) {
             return; // a model that failed, or a run cut short, does not say who left
         }
+        if (run.changes().comparesInWarehouse()) {
+            // rows told unchanged in the warehouse never pass here: who left cannot be told (RunRegistry never does this)
+            throw new IllegalStateException("sync '" + run.syncId() + "': a listMode=mirror run was compared in the"
+                    + " warehouse; nothing was removed");
+        }
         IdentifiersRead read = run.identifiersRead();
         ListMembershipStore.NoLongerNamed owed = (key, listId, reference) -> ledger.noLongerNamed(read, key, listId,
                 reference);
