@@ -24,6 +24,7 @@ import org.klaviyosync.standin.KlaviyoStandIn;
 class AudienceRemovalBenchmark {
 
     private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
+    private static final String HEAP = System.getProperty("bench.heap", "256m");
 
     @TempDir
     Path work;
@@ -35,8 +36,8 @@ class AudienceRemovalBenchmark {
                 "insert into audience select 'c-' || g, 'gold' from generate_series(1, " + ROWS + ") g",
                 "analyze audience");
         List<String> report = new ArrayList<>();
-        report.add(String.format("Audience removal benchmark: %,d rows in list mode mirror, service JVM -Xmx256m,"
-                + " %d cores, load average at start %s", ROWS, Runtime.getRuntime().availableProcessors(),
+        report.add(String.format("Audience removal benchmark: %,d rows in list mode mirror, service JVM -Xmx%s,"
+                + " %d cores, load average at start %s", ROWS, HEAP, Runtime.getRuntime().availableProcessors(),
                 loadAverage()));
         try (KlaviyoStandIn klaviyo = KlaviyoStandIn.start()) {
             klaviyo.setRateLimitsEnabled(false);
@@ -63,7 +64,7 @@ class AudienceRemovalBenchmark {
             long removed) throws Exception {
         int lookupsBefore = klaviyo.count("GET", "/api/profiles");
         int removalsBefore = klaviyo.count("DELETE", "/api/lists/");
-        ServiceRun measured = ServiceRun.measure(name, cli, "audience", "256m", work,
+        ServiceRun measured = ServiceRun.measure(name, cli, "audience", HEAP, work,
                 System.getProperty("bench.jfr", ""), null, read);
         JsonNode run = measured.summary();
         assertEquals(sent, run.get("sent").asLong(), run.toString());
