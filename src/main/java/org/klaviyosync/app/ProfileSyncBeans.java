@@ -23,21 +23,26 @@ import org.klaviyosync.pipeline.FingerprintCommits;
 import org.klaviyosync.pipeline.MappingWorkers;
 import org.klaviyosync.pipeline.MembershipRemover;
 import org.klaviyosync.pipeline.NullClearer;
+import org.klaviyosync.pipeline.PresentModelIdentifiers;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
 import org.klaviyosync.pipeline.ProfileRowSorter;
 import org.klaviyosync.run.ListMirror;
+import org.klaviyosync.run.ModelDepartures;
 import org.klaviyosync.run.RunRegistry;
 import org.klaviyosync.settings.KlaviyoSettings;
 import org.klaviyosync.settings.PipelineSettings;
 import org.klaviyosync.settings.Settings;
 import org.klaviyosync.settings.StateSettings;
+import org.klaviyosync.state.DepartedIdentifiers;
 import org.klaviyosync.state.ListMembershipStore;
+import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 import org.klaviyosync.warehouse.WarehouseConnections;
 
 /**
  * The profile sync's beans (routes/klaviyo-profile-sync.yaml, routes/klaviyo-bulk-import.yaml):
  * mapping rows to profiles on worker threads, sorting them by outcome, and submitting and settling
- * bulk import jobs, and removing the memberships a {@code listMode=mirror} sync no longer names.
+ * bulk import jobs, removing the memberships a {@code listMode=mirror} sync no longer names, and
+ * forgetting the state of identifiers that left the model.
  * Without a Klaviyo client (dry run) nothing is submitted.
  */
 final class ProfileSyncBeans implements SyncKindBeans {
@@ -86,7 +91,10 @@ final class ProfileSyncBeans implements SyncKindBeans {
         runs.manageMemberships(memberships);
         main.bind("membershipRemover", new MembershipRemover(runs, new ListMirror(memberships,
                 klaviyo == null ? null : new ProfileIdLookup(klaviyo, json),
-                klaviyo == null ? null : new ListMembershipRemovals(klaviyo, json), dryRunRecorder::recordRemovals)));
+                klaviyo == null ? null : new ListMembershipRemovals(klaviyo, json), dryRunRecorder::recordRemovals),
+                new ModelDepartures(new DepartedIdentifiers(connections.state()),
+                        Duration.ofDays(settings.get(StateSettings.RETENTION_DAYS)),
+                        new PresentModelIdentifiers(new DuplicateIdentifierQuery(connections.models())))));
         main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(klaviyo == null ? null : new BulkImportSubmissions(klaviyo, json), settler,
                         settings.get(KlaviyoSettings.MAX_PENDING_JOBS)));

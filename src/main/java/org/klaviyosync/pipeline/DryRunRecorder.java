@@ -63,8 +63,9 @@ public final class DryRunRecorder implements Processor {
     }
 
     /**
-     * Writes the removal a mirror sync would make from one list: the identifiers whose profiles
-     * leave it (their Klaviyo profile ids are looked up only when it runs for real).
+     * Writes one removal request a mirror sync would send to one list: the identifiers (up to a
+     * call's worth) whose profiles leave it (their Klaviyo profile ids are looked up only when it
+     * runs for real).
      */
     public synchronized void recordRemovals(SyncRun run, String listId, List<String> identifierKeys)
             throws IOException {

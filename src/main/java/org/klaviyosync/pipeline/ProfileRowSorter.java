@@ -1,8 +1,10 @@
 package org.klaviyosync.pipeline;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -49,6 +51,7 @@ public final class ProfileRowSorter implements Processor {
 
     List<ProfileBatch> sort(SyncRun run, MappedRow row) throws Exception {
         String key = row.identifierValue();
+        run.identifierRead(key);
         if (!row.valid()) {
             run.settle(key, RowOutcome.INVALID, row.problem().field(), null, row.describe(run.syncId()));
             return List.of();
@@ -78,6 +81,7 @@ public final class ProfileRowSorter implements Processor {
             return List.of();
         }
         Set<String> listIds = new LinkedHashSet<>();
+        Map<String, String> referenceOfList = new HashMap<>();
         try {
             for (String reference : row.lists()) {
                 ListTargets.Target target = run.lists().resolve(reference);
@@ -86,6 +90,7 @@ public final class ProfileRowSorter implements Processor {
                     return List.of();
                 }
                 listIds.add(target.listId());
+                referenceOfList.putIfAbsent(target.listId(), reference);
             }
         } catch (RuntimeException e) {
             run.settle(key, RowOutcome.DEFERRED, null, null, "not sent: its lists could not be looked up: "
@@ -101,7 +106,7 @@ public final class ProfileRowSorter implements Processor {
             return List.of();
         }
         if (run.memberships() != null) {
-            run.memberships().sending(key, listIds);
+            run.memberships().sending(key, referenceOfList);
         }
         run.nullClears().register(key, row.nullsToClear());
         if (row.consent() != null) {

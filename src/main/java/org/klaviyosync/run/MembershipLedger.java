@@ -1,66 +1,72 @@
 package org.klaviyosync.run;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.klaviyosync.state.AcknowledgedFingerprints;
 import org.klaviyosync.state.ListMembershipStore.Membership;
 import org.klaviyosync.state.RowOutcome;
 
 /**
- * What one run of a {@code listMode=mirror} sync knows about the list memberships it manages: those
- * recorded before the run, the new ones Klaviyo acknowledged during it, and which of the recorded
- * ones the model still names.
+ * What one run of a {@code listMode=mirror} sync learns about the list memberships it manages,
+ * which stay in the state database ({@code klaviyo_sync.list_memberships}) and are checked against
+ * this at the end of the run, one streamed pass, instead of being held here.
  *
- * <p>Only a row Klaviyo acknowledged (sent) says which lists it names now: its recorded memberships
- * in other lists are no longer named. Any other row read (unchanged, invalid, rejected, deferred,
- * or still in flight) keeps every membership it has, since its lists were not applied this run:
- * an unchanged row names the lists it was acknowledged with (the fingerprint covers them). A
- * recorded key no row of the run read left the model.
+ * <p>Only a row Klaviyo acknowledged (sent), or in a dry run one that would be sent, says which
+ * lists it names now: its recorded memberships in other lists are no longer named. Any other row
+ * read (unchanged, invalid, rejected, deferred, or still in flight) keeps every membership it has,
+ * since its lists were not applied this run: an unchanged row names the lists it was acknowledged
+ * with (the fingerprint covers them). A recorded identifier the run did not read ({@link
+ * IdentifiersRead}) left the model.
+ *
+ * <p>Held compactly: the rows that named their lists as two 64-bit hashes of their identifier (8
+ * bytes each) and each (identifier, list) they named as a 64-bit hash. A membership is taken for
+ * named when its hash matches by chance (it stays: a chance of about n / 2^64); a row is taken for
+ * one that named its lists only when both of its hashes match, so a membership of a row that kept
+ * its lists is not removed for a row that did not.
  */
 public final class MembershipLedger {
 
-    private final Map<String, Set<String>> recorded;
-    private final Map<String, Set<String>> listsInFlight = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> namedBySentRows = new ConcurrentHashMap<>();
-    private final Set<String> kept = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> managedPerList;
+    /** Row key to its lists: list id to the reference (name or id) the row gave. */
+    private final Map<String, Map<String, String>> listsInFlight = new ConcurrentHashMap<>();
+    private final SortedLongs rowsNamingLists = new SortedLongs();
+    private final SortedLongs rowsNamingListsAgain = new SortedLongs();
+    private final SortedLongs namedMemberships = new SortedLongs();
     private final List<Membership> unrecorded = new ArrayList<>();
 
-    /** {@code recorded}: the sync's managed memberships when the run opened (identifier key to list ids). */
-    public MembershipLedger(Map<String, Set<String>> recorded) {
-        this.recorded = recorded;
+    /** {@code managedPerList}: the sync's managed memberships per list id when the run opened. */
+    public MembershipLedger(Map<String, Integer> managedPerList) {
+        this.managedPerList = Map.copyOf(managedPerList);
     }
 
-    /** The lists a row is on its way to Klaviyo with. */
-    public void sending(String key, Collection<String> listIds) {
-        listsInFlight.put(key, Set.copyOf(listIds));
+    /** The lists a row is on its way to Klaviyo with: list id to the reference the row named it by. */
+    public void sending(String key, Map<String, String> referenceOfList) {
+        listsInFlight.put(key, Map.copyOf(referenceOfList));
     }
 
     /** A row read by the run ended with {@code outcome}. */
     void ended(String key, RowOutcome outcome) {
-        if (key == null) {
-            return;
+        if (key == null || (outcome != RowOutcome.SENT && outcome != RowOutcome.WOULD_SEND)) {
+            return; // a row of the same key ending otherwise (a duplicate) must not take the sent row's lists
         }
-        // a row of the same key ending otherwise (a duplicate) must not take the sent row's lists
-        Set<String> lists = outcome == RowOutcome.SENT ? listsInFlight.remove(key) : null;
+        Map<String, String> lists = listsInFlight.remove(key);
         if (lists == null) {
-            if (recorded.containsKey(key)) {
-                kept.add(key);
-            }
             return;
         }
-        Set<String> before = recorded.get(key);
-        if (before != null) {
-            namedBySentRows.put(key, lists);
+        long h = AcknowledgedFingerprints.identifierHash(key);
+        rowsNamingLists.add(h);
+        rowsNamingListsAgain.add(secondHash(key));
+        for (Map.Entry<String, String> list : lists.entrySet()) {
+            namedMemberships.add(membership(h, list.getKey()));
+            if (list.getValue() != null) {
+                namedMemberships.add(membership(h, list.getValue()));
+            }
         }
-        synchronized (unrecorded) {
-            for (String list : lists) {
-                if (before == null || !before.contains(list)) {
-                    unrecorded.add(new Membership(key, list));
-                }
+        if (outcome == RowOutcome.SENT) {
+            synchronized (unrecorded) {
+                lists.forEach((listId, reference) -> unrecorded.add(new Membership(key, listId, reference)));
             }
         }
     }
@@ -76,34 +82,46 @@ public final class MembershipLedger {
 
     /** Managed memberships per list id when the run opened (the removal guard's base). */
     public Map<String, Integer> managedPerList() {
-        Map<String, Integer> out = new TreeMap<>();
-        recorded.values().forEach(lists -> lists.forEach(l -> out.merge(l, 1, Integer::sum)));
-        return out;
+        return managedPerList;
     }
 
     /**
-     * The recorded memberships the model no longer names, per list id (in key order): for a run
-     * that read the whole model. Rows still in flight keep theirs.
+     * Whether the run, which read the whole model and {@code read} these identifiers, no longer
+     * names this managed membership (its list {@code listId}, recorded as named by
+     * {@code reference}, null when not known).
      */
-    public Map<String, List<String>> noLongerNamed() {
-        Map<String, List<String>> out = new TreeMap<>();
-        recorded.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            String key = e.getKey();
-            if (kept.contains(key) || listsInFlight.containsKey(key)) {
-                return;
-            }
-            Set<String> named = namedBySentRows.get(key);
-            for (String list : e.getValue()) {
-                if (named == null || !named.contains(list)) {
-                    out.computeIfAbsent(list, l -> new ArrayList<>()).add(key);
-                }
-            }
-        });
-        return out;
+    public boolean noLongerNamed(IdentifiersRead read, String key, String listId, String reference) {
+        long h = AcknowledgedFingerprints.identifierHash(key);
+        if (!read.contains(h)) {
+            return true; // the row left the model
+        }
+        if (!rowsNamingLists.contains(h) || !rowsNamingListsAgain.contains(secondHash(key))) {
+            return false; // read, but its lists were not applied this run
+        }
+        return !namedMemberships.contains(membership(h, listId))
+                && (reference == null || !namedMemberships.contains(membership(h, reference)));
     }
 
-    /** How many memberships were recorded when the run opened. */
-    public int recordedCount() {
-        return recorded.values().stream().mapToInt(Set::size).sum();
+    private static long membership(long identifierHash, String list) {
+        return mix(identifierHash ^ (AcknowledgedFingerprints.identifierHash(list) * 0x9e3779b97f4a7c15L));
+    }
+
+    /** A hash of the identifier unrelated to {@link AcknowledgedFingerprints#identifierHash}. */
+    private static long secondHash(String key) {
+        long h = 0x27d4eb2f165667c5L;
+        for (int i = key.length() - 1; i >= 0; i--) {
+            h = (h + key.charAt(i)) * 0xc2b2ae3d27d4eb4fL;
+            h ^= h >>> 29;
+        }
+        return mix(h ^ key.length());
+    }
+
+    private static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 }

@@ -229,7 +229,7 @@ public final class RunRegistry {
                         dryRun ? ListTargets.unresolved() : listTargets.apply(sync), changes, options);
                 if (memberships != null && sync.listMode() == ListMode.MIRROR) {
                     try {
-                        run.manage(new MembershipLedger(memberships.managed(syncId)));
+                        run.manage(new MembershipLedger(memberships.managedPerList(syncId)));
                     } catch (SQLException | RuntimeException e) {
                         store.closeRun(new RunRecord(runId, syncId, started, Instant.now(), RunSummary.FAILED, dryRun,
                                 0, 0, 0, 0, 0, 0, "the list memberships it manages could not be read: " + e.getMessage()));

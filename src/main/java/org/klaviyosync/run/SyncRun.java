@@ -46,6 +46,7 @@ public final class SyncRun {
     private int batchesOutstanding;
     private volatile long failedAtNanos;
     private volatile MembershipLedger memberships;
+    private final IdentifiersRead identifiersRead = new IdentifiersRead();
 
     /** A bulk job Klaviyo accepted whose outcome is not known yet. */
     public record PendingJob(String jobId, String list, List<String> rowKeys) {
@@ -130,6 +131,18 @@ public final class SyncRun {
     /** Klaviyo acknowledged the removal of this many list memberships. */
     public void membershipsRemoved(int count) {
         counts.countRemoved(count);
+    }
+
+    /** A row of this identifier was read; kept when rows pass through the service ({@link ModelDepartures}). */
+    public void identifierRead(String key) {
+        // a dry run of a mirror sync shows the removals it would make, which need them
+        if (key != null && (!dryRun || memberships != null) && !changes.comparesInWarehouse()) {
+            identifiersRead.add(key);
+        }
+    }
+
+    public IdentifiersRead identifiersRead() {
+        return identifiersRead;
     }
 
     public void rowsRead(int rows) {

@@ -18,8 +18,8 @@ public final class StateSettings {
             .describedAs("Connections of the bookkeeping pool.");
 
     public static final Setting<Integer> RETENTION_DAYS = Setting.wholeNumber("state.retention-days", 30).atLeast(1)
-            .describedAs("How long runs and row results are kept (fingerprints, the change-detection state, are"
-                    + " kept).");
+            .describedAs("How long runs and row results are kept; also how long a `listMode: add` sync keeps the"
+                    + " stored state of an identifier that left its model (then a return of it is sent as new).");
 
     public static final Setting<Long> PURGE_INTERVAL_SECONDS = Setting.longNumber("state.purge-interval-seconds",
             86_400L).atLeast(1)

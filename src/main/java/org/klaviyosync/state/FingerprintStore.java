@@ -33,7 +33,8 @@ public final class FingerprintStore {
             + " as u (identifier_value, identifier_hash, fingerprint, rejected, code, detail, row_fingerprint)"
             + " on conflict (sync_id, identifier_value) do update set identifier_hash = excluded.identifier_hash,"
             + " fingerprint = excluded.fingerprint, rejected = excluded.rejected, code = excluded.code,"
-            + " detail = excluded.detail, run_id = excluded.run_id, row_fingerprint = excluded.row_fingerprint";
+            + " detail = excluded.detail, run_id = excluded.run_id, row_fingerprint = excluded.row_fingerprint,"
+            + " left_at = null";
 
     /**
      * Records the row fingerprint of rows whose stored content is still acknowledged as it was
@@ -67,6 +68,8 @@ public final class FingerprintStore {
         // the warehouse's fingerprint of the model row that gave the acknowledged content (null: not known),
         // which lets a PostgreSQL warehouse holding this table tell unchanged rows without sending them out
         s.execute("alter table klaviyo_sync.fingerprints add column if not exists row_fingerprint bigint");
+        // when a run that read the whole model last found the identifier missing from it (null: it was there)
+        s.execute("alter table klaviyo_sync.fingerprints add column if not exists left_at timestamptz");
         s.execute("create index if not exists fingerprints_rejected on klaviyo_sync.fingerprints (sync_id)"
                 + " where rejected");
         s.execute("""

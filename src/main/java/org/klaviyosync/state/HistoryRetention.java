@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the run history (runs and their row results) for a number of days: called at start-up and,
  * in the service, on a schedule (routes/klaviyo-sync-housekeeping.yaml), so a service that runs
- * for months does not grow its history without bound. Fingerprints are state, not history: kept.
+ * for months does not grow its history without bound. Fingerprints are state, not history: they go
+ * with their identifier once it left the model ({@link DepartedIdentifiers}).
  */
 public final class HistoryRetention {
 

@@ -105,7 +105,7 @@ public final class UnchangedRowsQuery {
     }
 
     /** The identifier as stored: the key, a phone number's with its leading plus sign. */
-    private static String sent(String keyColumn, IdentifierKey key) {
+    static String sent(String keyColumn, IdentifierKey key) {
         return key.kind() == IdentifierKey.Kind.PHONE ? "'+' || " + keyColumn : keyColumn;
     }
 

@@ -97,6 +97,44 @@ class AudienceMirrorEndToEndTest {
         }
     }
 
+    private static long fingerprints() throws Exception {
+        try (Connection c = e2e.warehouse().dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from klaviyo_sync.fingerprints where sync_id = 'vips'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void theStateOfRowsThatLeftGoesOnceTheirRemovalsAreAcknowledgedAndAReturnIsSentAsNew() throws Exception {
+        run(0);
+        assertEquals(10, fingerprints());
+        e2e.warehouse().execute("delete from audience where id in ('r09', 'r10')");
+        e2e.klaviyo().faults().onlyForPathsStartingWith("/api/lists/" + list("VIP") + "/relationships")
+                .serverErrors(1.0);
+
+        JsonNode refused = run(1);
+
+        assertEquals("failed", refused.get("status").asText(), refused.toString());
+        assertEquals(10, fingerprints(), "removals still owed: the state stays");
+        assertEquals(10, managed());
+
+        e2e.klaviyo().faults().clear();
+        JsonNode retried = run(0);
+        assertEquals(2, retried.get("removed").asInt(), retried.toString());
+        assertEquals(8, fingerprints(), "nothing more is owed for r09 and r10: their state went");
+        assertEquals(8, managed());
+
+        e2e.warehouse().execute("insert into audience values ('r10', 'gold', '[\"VIP\"]')");
+        JsonNode back = run(0);
+        assertEquals(1, back.get("sent").asInt(), "a return is new: " + back);
+        assertEquals(8, back.get("unchanged").asInt(), back.toString());
+        assertEquals(ids(1, 8).size() + 1, members("VIP").size());
+        assertTrue(members("VIP").contains("r10"));
+        assertEquals(9, fingerprints());
+        assertEquals(9, managed());
+    }
+
     @Test
     void rowsThatLeaveTheModelAreRemovedFromTheListAndMembershipsTheSyncDidNotAddStay() throws Exception {
         JsonNode first = run(0);
@@ -257,6 +295,41 @@ class AudienceMirrorEndToEndTest {
                 removals.get(0).get("endpoint").asText());
         assertEquals("[\"r09\",\"r10\"]", removals.get(0).get("remove").toString());
         assertEquals(ids(1, 10), members("VIP"));
+        assertEquals(10, managed());
+    }
+
+    @Test
+    void aDryRunWritesEveryRemovalARealRunWouldSendIncludingRowsThatChangedLists() throws Exception {
+        e2e.warehouse().execute("update audience set lists = '[\"VIP\",\"Gold\"]' where id in ('r01', 'r02')");
+        run(0);
+        e2e.warehouse().execute("update audience set lists = '[\"Gold\"]' where id = 'r01'",
+                "update audience set lists = '[\"Silver\"]' where id = 'r02'",
+                "update audience set lists = '[\"VIP\",\"Silver\"]' where id = 'r03'",
+                "delete from audience where id = 'r10'");
+        e2e.cli().env("KLAVIYO_API_KEY", null);
+
+        // 3 of VIP's 10 and 1 of Gold's 2 memberships go: past the guard
+        JsonNode dry = run(0, "--allow-removals");
+
+        assertEquals("dry_run", dry.get("status").asText(), dry.toString());
+        List<String> removals = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(dry.get("dryRunFile").asText()))) {
+            JsonNode l = JSON.readTree(line);
+            if (l.get("endpoint").asText().startsWith("DELETE")) {
+                removals.add(l.get("endpoint").asText() + " " + l.get("identifier").asText() + " " + l.get("remove"));
+            }
+        }
+        assertEquals(List.of("DELETE /api/lists/" + list("Gold") + "/relationships/profiles external_id [\"r02\"]",
+                "DELETE /api/lists/" + list("VIP") + "/relationships/profiles external_id [\"r01\",\"r02\",\"r10\"]"),
+                removals.stream().sorted().toList(), "what the real run below removes");
+        assertEquals(12, managed(), "a dry run removes nothing");
+
+        e2e.cli().env("KLAVIYO_API_KEY", e2e.klaviyo().apiKey());
+        JsonNode real = run(0, "--allow-removals");
+        assertEquals(4, real.get("removed").asInt(), real.toString());
+        assertEquals(ids(3, 9), members("VIP"));
+        assertEquals(Set.of("r01"), members("Gold"));
+        assertEquals(2, e2e.klaviyo().count("DELETE", "/api/lists/"), "one call per list; the dry run sent none");
         assertEquals(10, managed());
     }
 

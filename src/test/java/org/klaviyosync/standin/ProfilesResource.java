@@ -3,6 +3,7 @@ package org.klaviyosync.standin;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ final class ProfilesResource {
     ApiResponse getProfiles(ApiRequest req) {
         List<Filters.Condition> filter = Filters.parse(req.param("filter"), FILTERS);
         List<StandInProfiles.Profile> found = new ArrayList<>();
-        for (StandInProfiles.Profile p : profiles.all()) {
+        for (StandInProfiles.Profile p : candidates(filter)) {
             if (Filters.matches(filter, name -> name.equals("email") && p.email != null
                     ? matchEmail(filter, p.email) : p.field(name))) {
                 found.add(p);
@@ -51,6 +52,35 @@ final class ProfilesResource {
         }
         sort(found, req.param("sort"));
         return ApiResponse.ok(Paging.page(req, found, 20, 100, p -> StandInProfiles.resource(p, req.baseUrl())));
+    }
+
+    /**
+     * The profiles a filter can match: through the identifier indexes when it holds an {@code equals}
+     * or {@code any} on an identifier (as Klaviyo answers those without a scan; in id order), else all.
+     */
+    private Collection<StandInProfiles.Profile> candidates(List<Filters.Condition> filter) {
+        for (Filters.Condition c : filter) {
+            if (!c.op().equals("equals") && !c.op().equals("any")) {
+                continue;
+            }
+            java.util.function.Function<String, StandInProfiles.Profile> index = switch (c.field()) {
+                case "external_id" -> profiles::byExternalId;
+                case "email" -> profiles::byEmail;
+                case "phone_number" -> profiles::byPhone;
+                default -> null;
+            };
+            if (index != null) {
+                java.util.TreeMap<String, StandInProfiles.Profile> byId = new java.util.TreeMap<>();
+                for (Object v : c.values()) {
+                    StandInProfiles.Profile p = v instanceof String value ? index.apply(value) : null;
+                    if (p != null) {
+                        byId.put(p.id, p);
+                    }
+                }
+                return byId.values();
+            }
+        }
+        return profiles.all();
     }
 
     /** Emails compare case-insensitively: answer the filter's own spelling when it is the same address. */
