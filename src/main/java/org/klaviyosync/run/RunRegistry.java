@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.klaviyosync.config.ListMode;
 import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.state.ConsentStates;
+import org.klaviyosync.state.FingerprintChange;
 import org.klaviyosync.state.FingerprintStore;
 import org.klaviyosync.state.ListMembershipStore;
 import org.klaviyosync.state.RunRecord;
@@ -316,12 +317,14 @@ public final class RunRegistry {
         if (memberships != null && run.memberships() != null) {
             memberships.record(run.syncId(), run.runId(), run.memberships().drainAcknowledged());
         }
-        // consent before fingerprints: a channel acknowledged is never sent again for an unchanged value
+        // consent before fingerprints, so that a stored fingerprint never lacks its row's acknowledged consent:
+        // a row's consent is collected before its fingerprint, so draining the fingerprints first catches both
+        List<FingerprintChange> acknowledged = fingerprints != null ? run.drainFingerprints() : List.of();
         if (consentStates != null) {
             consentStates.record(run.syncId(), run.runId(), run.consentChanges().drainAcknowledged());
         }
         if (fingerprints != null) {
-            fingerprints.apply(run.syncId(), run.runId(), run.drainFingerprints());
+            fingerprints.apply(run.syncId(), run.runId(), acknowledged);
         }
     }
 
