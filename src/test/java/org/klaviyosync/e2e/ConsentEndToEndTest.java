@@ -24,7 +24,8 @@ import org.klaviyosync.standin.ProfileSubscriptionsResource.ChannelConsent;
 /**
  * Consent on profile syncs ({@code emailConsent}, {@code smsConsent}, {@code consentList},
  * {@code consentedAtColumn}): true subscribes, false unsubscribes, NULL leaves consent alone; only rows
- * whose consent changed are sent; a change goes out only after the profile's import was acknowledged,
+ * whose consent changed are sent, and a row sent again for another reason (another column, a full run)
+ * sends only the channels whose value differs from the one Klaviyo acknowledged; a change goes out only after the profile's import was acknowledged,
  * and the row counts sent only when both were; a refused change rejects the row with Klaviyo's reason,
  * one that could not be sent defers it; a sync with consent but no usable list does not start.
  */
@@ -209,6 +210,15 @@ class ConsentEndToEndTest {
         int requests = e2e.klaviyo().count("POST", SUBSCRIBE);
         assertCounts(run(0), 3, 0, 2, 1, 0);
         assertEquals(requests, e2e.klaviyo().count("POST", SUBSCRIBE));
+
+        // replay: Klaviyo never acknowledged c1's consent, so it is sent with the row
+        e2e.klaviyo().setSmsAgeGating(false);
+        CliHarness.Result replay = e2e.cli().run("replay", "members", "--json");
+        assertEquals(0, replay.exitCode(), replay.out() + replay.err());
+        assertEquals(1, JSON.readTree(replay.out().strip()).get("sent").asInt(), replay.out());
+        assertEquals(requests + 1, e2e.klaviyo().count("POST", SUBSCRIBE));
+        assertEquals("SUBSCRIBED", consent("c1", "sms").consent());
+        assertEquals("SUBSCRIBED", consent("c1", "email").consent());
     }
 
     @Test
