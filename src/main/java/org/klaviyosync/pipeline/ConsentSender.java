@@ -19,7 +19,8 @@ import org.klaviyosync.run.SyncRun;
  * ({@value ProfileSubscriptions#MAX_UNSUBSCRIBE} a request). A row counts as imported only when every
  * change it carries was acknowledged too; a change Klaviyo refused rejects the row with its reason, one
  * that could not be sent (Klaviyo unavailable, the run stopping) defers it, so the next run sends it
- * again. Rows without a consent change go on at once.
+ * again. Rows without a consent change go on at once. Each channel Klaviyo acknowledged is handed to
+ * the run's {@code ConsentChanges}, stored with the fingerprints, so it is not sent again unchanged.
  */
 public final class ConsentSender {
 
