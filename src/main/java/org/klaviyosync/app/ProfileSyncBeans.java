@@ -33,6 +33,7 @@ import org.klaviyosync.settings.KlaviyoSettings;
 import org.klaviyosync.settings.PipelineSettings;
 import org.klaviyosync.settings.Settings;
 import org.klaviyosync.settings.StateSettings;
+import org.klaviyosync.state.ConsentStates;
 import org.klaviyosync.state.DepartedIdentifiers;
 import org.klaviyosync.state.ListMembershipStore;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
@@ -89,6 +90,7 @@ final class ProfileSyncBeans implements SyncKindBeans {
         // listMode=mirror: the memberships a sync manages, and their removal at the end of a run
         ListMembershipStore memberships = new ListMembershipStore(connections.state());
         runs.manageMemberships(memberships);
+        runs.rememberConsent(new ConsentStates(connections.state()));
         main.bind("membershipRemover", new MembershipRemover(runs, new ListMirror(memberships,
                 klaviyo == null ? null : new ProfileIdLookup(klaviyo, json),
                 klaviyo == null ? null : new ListMembershipRemovals(klaviyo, json), dryRunRecorder::recordRemovals),

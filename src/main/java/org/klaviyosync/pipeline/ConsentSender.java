@@ -19,7 +19,8 @@ import org.klaviyosync.run.SyncRun;
  * ({@value ProfileSubscriptions#MAX_UNSUBSCRIBE} a request). A row counts as imported only when every
  * change it carries was acknowledged too; a change Klaviyo refused rejects the row with its reason, one
  * that could not be sent (Klaviyo unavailable, the run stopping) defers it, so the next run sends it
- * again. Rows without a consent change go on at once.
+ * again. Rows without a consent change go on at once. Each channel Klaviyo acknowledged is handed to
+ * the run's {@code ConsentChanges}, stored with the fingerprints, so it is not sent again unchanged.
  */
 public final class ConsentSender {
 
@@ -66,6 +67,7 @@ public final class ConsentSender {
         }
         String listId = target.listId();
         Map<String, String[]> failed = new HashMap<>();
+        Map<String, Boolean[]> done = new HashMap<>();
         try {
             List<ConsentChange> historical = new ArrayList<>();
             List<ConsentChange> now = new ArrayList<>();
@@ -78,18 +80,21 @@ public final class ConsentSender {
                     leaving.add(c);
                 }
             }
-            send(run, now, ProfileSubscriptions.MAX_SUBSCRIBE, failed,
+            send(run, now, ProfileSubscriptions.MAX_SUBSCRIBE, failed, done, Boolean.TRUE,
                     chunk -> subscriptions.subscribe(listId, false, chunk));
-            send(run, historical, ProfileSubscriptions.MAX_SUBSCRIBE, failed,
+            send(run, historical, ProfileSubscriptions.MAX_SUBSCRIBE, failed, done, Boolean.TRUE,
                     chunk -> subscriptions.subscribe(listId, true, chunk));
-            send(run, leaving, ProfileSubscriptions.MAX_UNSUBSCRIBE, failed,
+            send(run, leaving, ProfileSubscriptions.MAX_UNSUBSCRIBE, failed, done, Boolean.FALSE,
                     chunk -> subscriptions.unsubscribe(listId, chunk));
         } catch (KlaviyoAuthException e) {
+            remember(run, done);
             for (ConsentChange c : changes) {
                 run.partDeferred(c.rowKey(), "imported, but its consent was not changed: " + e.getMessage());
             }
             throw e;
         }
+        // each acknowledged channel is stored, even when another channel of the row failed
+        remember(run, done);
         for (ConsentChange c : changes) {
             String[] failure = failed.get(c.rowKey());
             if (failure == null) {
@@ -106,8 +111,16 @@ public final class ConsentSender {
         List<RejectedProfile> send(List<ConsentChange> chunk);
     }
 
+    private static void remember(SyncRun run, Map<String, Boolean[]> done) {
+        done.forEach((rowKey, channels) -> run.consentChanges().acknowledged(rowKey, channels[0], channels[1]));
+    }
+
+    /**
+     * Sends the changes in requests of up to {@code max}; the channels of each change set to {@code value}
+     * that Klaviyo acknowledged go into {@code done} (row key to email and SMS value).
+     */
     private static void send(SyncRun run, List<ConsentChange> changes, int max, Map<String, String[]> failed,
-            Request request) {
+            Map<String, Boolean[]> done, Boolean value, Request request) {
         for (int from = 0; from < changes.size(); from += max) {
             List<ConsentChange> chunk = new ArrayList<>(changes.subList(from, Math.min(changes.size(), from + max)));
             chunk.removeIf(c -> failed.containsKey(c.rowKey()));
@@ -123,6 +136,17 @@ public final class ConsentSender {
                 for (RejectedProfile r : request.send(chunk)) {
                     failed.put(r.rowKey(), new String[] {r.code(), "imported, but Klaviyo refused its consent"
                             + " change: " + r.detail()});
+                }
+                for (ConsentChange c : chunk) {
+                    if (!failed.containsKey(c.rowKey())) {
+                        Boolean[] channels = done.computeIfAbsent(c.rowKey(), k -> new Boolean[2]);
+                        if (value.equals(c.emailConsent())) {
+                            channels[0] = value;
+                        }
+                        if (value.equals(c.smsConsent())) {
+                            channels[1] = value;
+                        }
+                    }
                 }
             } catch (KlaviyoAuthException e) {
                 throw e;

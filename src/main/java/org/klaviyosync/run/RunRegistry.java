@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.klaviyosync.config.ListMode;
 import org.klaviyosync.config.SyncDefinition;
+import org.klaviyosync.state.ConsentStates;
+import org.klaviyosync.state.FingerprintChange;
 import org.klaviyosync.state.FingerprintStore;
 import org.klaviyosync.state.ListMembershipStore;
 import org.klaviyosync.state.RunRecord;
@@ -48,6 +50,7 @@ public final class RunRegistry {
     private final List<Consumer<RunSummary>> listeners = new CopyOnWriteArrayList<>();
     private final FingerprintStore fingerprints;
     private volatile ListMembershipStore memberships;
+    private volatile ConsentStates consentStates;
     private volatile boolean compareInWarehouse;
 
     public RunRegistry(Map<String, SyncDefinition> syncs, StateStore store, boolean dryRun,
@@ -76,6 +79,11 @@ public final class RunRegistry {
     /** Lets {@code listMode=mirror} syncs record the memberships they manage in {@code store}. */
     public void manageMemberships(ListMembershipStore store) {
         this.memberships = store;
+    }
+
+    /** Lets syncs with consent send a channel's consent only when it differs from what Klaviyo acknowledged. */
+    public void rememberConsent(ConsentStates store) {
+        this.consentStates = store;
     }
 
     /**
@@ -236,6 +244,15 @@ public final class RunRegistry {
                         throw e;
                     }
                 }
+                if (consentStates != null && sync.consent() != null) {
+                    try {
+                        run.consentChanges().acknowledgedBefore(consentStates.acknowledged(syncId));
+                    } catch (SQLException | RuntimeException e) {
+                        store.closeRun(new RunRecord(runId, syncId, started, Instant.now(), RunSummary.FAILED, dryRun,
+                                0, 0, 0, 0, 0, 0, "the acknowledged consent could not be read: " + e.getMessage()));
+                        throw e;
+                    }
+                }
                 active.put(syncId, run);
                 if (lock != null) {
                     held.put(syncId, lock);
@@ -300,8 +317,14 @@ public final class RunRegistry {
         if (memberships != null && run.memberships() != null) {
             memberships.record(run.syncId(), run.runId(), run.memberships().drainAcknowledged());
         }
+        // consent before fingerprints, so that a stored fingerprint never lacks its row's acknowledged consent:
+        // a row's consent is collected before its fingerprint, so draining the fingerprints first catches both
+        List<FingerprintChange> acknowledged = fingerprints != null ? run.drainFingerprints() : List.of();
+        if (consentStates != null) {
+            consentStates.record(run.syncId(), run.runId(), run.consentChanges().drainAcknowledged());
+        }
         if (fingerprints != null) {
-            fingerprints.apply(run.syncId(), run.runId(), run.drainFingerprints());
+            fingerprints.apply(run.syncId(), run.runId(), acknowledged);
         }
     }
 

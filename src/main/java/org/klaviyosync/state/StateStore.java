@@ -88,6 +88,7 @@ public final class StateStore {
         s.execute("create index if not exists row_results_sync on klaviyo_sync.row_results (sync_id, outcome)");
         FingerprintStore.migrate(s);
         ListMembershipStore.migrate(s);
+        ConsentStates.migrate(s);
         // memberships a mirror sync removed (databases from before it have 0 for every run)
         s.execute("alter table klaviyo_sync.runs add column if not exists removed bigint not null default 0");
     }

@@ -24,7 +24,8 @@ import org.klaviyosync.standin.ProfileSubscriptionsResource.ChannelConsent;
 /**
  * Consent on profile syncs ({@code emailConsent}, {@code smsConsent}, {@code consentList},
  * {@code consentedAtColumn}): true subscribes, false unsubscribes, NULL leaves consent alone; only rows
- * whose consent changed are sent; a change goes out only after the profile's import was acknowledged,
+ * whose consent changed are sent, and a row sent again for another reason (another column, a full run)
+ * sends only the channels whose value differs from the one Klaviyo acknowledged; a change goes out only after the profile's import was acknowledged,
  * and the row counts sent only when both were; a refused change rejects the row with Klaviyo's reason,
  * one that could not be sent defers it; a sync with consent but no usable list does not start.
  */
@@ -135,6 +136,59 @@ class ConsentEndToEndTest {
     }
 
     @Test
+    void aRowSentAgainForAnotherReasonDoesNotSendItsUnchangedConsentAgain() throws Exception {
+        e2e.warehouse().execute("alter table members add column tier text");
+        e2e.cli().sync("members", "model", "select id, email, phone, email_ok, sms_ok, tier from members order by id",
+                "identifier", "external_id", "identifierColumn", "id", "properties",
+                "email=email,phone_number=phone,tier=tier", "lists", "Newsletter", "emailConsent", "email_ok",
+                "smsConsent", "sms_ok");
+        assertCounts(run(0), 3, 3, 0, 0, 0);
+        assertEquals(1, e2e.klaviyo().count("POST", SUBSCRIBE));
+        assertEquals(1, e2e.klaviyo().count("POST", UNSUBSCRIBE));
+        // c1 unsubscribes from email in Klaviyo itself, while the warehouse still says true
+        e2e.klaviyo().personUnsubscribes(e2e.klaviyo().profileByExternalId("c1").orElseThrow().id(), "email");
+
+        // another column changes: the rows go again, their consent does not
+        e2e.warehouse().execute("update members set tier = 'gold' where id in ('c1', 'c2')");
+        int imports = e2e.klaviyo().count("POST", "/api/profile-bulk-import-jobs");
+        assertCounts(run(0), 3, 2, 1, 0, 0);
+        assertEquals(imports + 1, e2e.klaviyo().count("POST", "/api/profile-bulk-import-jobs"));
+        assertEquals("gold", e2e.klaviyo().profileByExternalId("c1").orElseThrow().properties().get("tier"));
+        assertEquals(1, e2e.klaviyo().count("POST", SUBSCRIBE), "c1's unchanged true is not sent again");
+        assertEquals(1, e2e.klaviyo().count("POST", UNSUBSCRIBE), "nor c2's unchanged false");
+        assertEquals("UNSUBSCRIBED", consent("c1", "email").consent(), "the person's unsubscribe stands");
+        assertEquals("SUBSCRIBED", consent("c1", "sms").consent());
+
+        // a full run imports every row again, still without a consent request
+        CliHarness.Result full = e2e.cli().run("run", "--full", "--json", "members");
+        assertEquals(0, full.exitCode(), full.out() + full.err());
+        assertCounts(JSON.readTree(full.out().strip()), 3, 3, 0, 0, 0);
+        assertEquals(1, e2e.klaviyo().count("POST", SUBSCRIBE));
+        assertEquals(1, e2e.klaviyo().count("POST", UNSUBSCRIBE));
+        assertEquals("UNSUBSCRIBED", consent("c1", "email").consent());
+
+        // a change after that is sent, and only the channel that changed: c1's SMS true is not resent
+        e2e.warehouse().execute("update members set email_ok = false where id = 'c1'",
+                "update members set email_ok = true where id = 'c2'");
+        assertCounts(run(0), 3, 2, 1, 0, 0);
+        assertEquals(2, e2e.klaviyo().count("POST", SUBSCRIBE));
+        assertEquals(2, e2e.klaviyo().count("POST", UNSUBSCRIBE));
+        assertEquals("SUBSCRIBED", consent("c2", "email").consent());
+        assertEquals("UNSUBSCRIBED", consent("c1", "email").consent());
+        String subscribeBody = e2e.klaviyo().requests().stream().filter(r -> r.path().equals(SUBSCRIBE))
+                .reduce((a, b) -> b).orElseThrow().body();
+        assertFalse(subscribeBody.contains("+14155552671"), "c1's SMS is not in it: " + subscribeBody);
+
+        // NULL sends nothing and keeps what was acknowledged: back to the same true, nothing is sent
+        e2e.warehouse().execute("update members set email_ok = null where id = 'c2'");
+        assertCounts(run(0), 3, 1, 2, 0, 0);
+        e2e.warehouse().execute("update members set email_ok = true where id = 'c2'");
+        assertCounts(run(0), 3, 1, 2, 0, 0);
+        assertEquals(2, e2e.klaviyo().count("POST", SUBSCRIBE));
+        assertEquals(2, e2e.klaviyo().count("POST", UNSUBSCRIBE));
+    }
+
+    @Test
     void aConsentChangeKlaviyoRefusesRejectsTheRowWithKlaviyosReason() throws Exception {
         // an account with age gating refuses an SMS subscription without a date of birth
         e2e.klaviyo().setSmsAgeGating(true);
@@ -156,6 +210,15 @@ class ConsentEndToEndTest {
         int requests = e2e.klaviyo().count("POST", SUBSCRIBE);
         assertCounts(run(0), 3, 0, 2, 1, 0);
         assertEquals(requests, e2e.klaviyo().count("POST", SUBSCRIBE));
+
+        // replay: Klaviyo never acknowledged c1's consent, so it is sent with the row
+        e2e.klaviyo().setSmsAgeGating(false);
+        CliHarness.Result replay = e2e.cli().run("replay", "members", "--json");
+        assertEquals(0, replay.exitCode(), replay.out() + replay.err());
+        assertEquals(1, JSON.readTree(replay.out().strip()).get("sent").asInt(), replay.out());
+        assertEquals(requests + 1, e2e.klaviyo().count("POST", SUBSCRIBE));
+        assertEquals("SUBSCRIBED", consent("c1", "sms").consent());
+        assertEquals("SUBSCRIBED", consent("c1", "email").consent());
     }
 
     @Test
@@ -184,8 +247,11 @@ class ConsentEndToEndTest {
         }
 
         e2e.klaviyo().faults().clear();
+        int subscribes = e2e.klaviyo().count("POST", SUBSCRIBE);
         assertCounts(run(0), 3, 2, 1, 0, 0);
         assertEquals("UNSUBSCRIBED", consent("c1", "sms").consent());
+        assertEquals(subscribes, e2e.klaviyo().count("POST", SUBSCRIBE),
+                "c1's email subscription was acknowledged already: only its unsubscription is sent again");
         assertEquals("UNSUBSCRIBED", consent("c2", "email").consent());
     }
 

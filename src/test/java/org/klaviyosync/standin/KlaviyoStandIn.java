@@ -292,6 +292,13 @@ public final class KlaviyoStandIn implements AutoCloseable {
         }
     }
 
+    /** The person unsubscribed from marketing on a channel ({@code email}, {@code sms}) in Klaviyo itself. */
+    public void personUnsubscribes(String profileId, String channel) {
+        synchronized (lock) {
+            subscriptions.unsubscribedByThePerson(profileId, channel);
+        }
+    }
+
     /** An account with age gating: subscribing a profile to SMS needs its age_gated_date_of_birth. */
     public void setSmsAgeGating(boolean on) {
         synchronized (lock) {

@@ -60,6 +60,12 @@ public final class ProfileSubscriptionsResource {
         smsAgeGating = on;
     }
 
+    /** The person unsubscribed in Klaviyo (an unsubscribe link): globally, from every list. */
+    void unsubscribedByThePerson(String profileId, String channel) {
+        consents.computeIfAbsent(profileId, k -> new HashMap<>()).put(channel,
+                new ChannelConsent("UNSUBSCRIBED", null, false, null, true));
+    }
+
     Optional<ChannelConsent> consentOf(String profileId, String channel) {
         return Optional.ofNullable(consents.getOrDefault(profileId, Map.of()).get(channel));
     }
