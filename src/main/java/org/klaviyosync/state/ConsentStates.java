@@ -118,22 +118,4 @@ public final class ConsentStates {
             }
         }
     }
-
-    /** Forgets the acknowledged consent of these identifiers (their state is dropped). */
-    public void forget(String syncId, Collection<String> identifierValues) throws SQLException {
-        if (identifierValues.isEmpty()) {
-            return;
-        }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("delete from klaviyo_sync.consent_states"
-                        + " where sync_id = ? and identifier_value = any (?)")) {
-            List<String> keys = new ArrayList<>(identifierValues);
-            for (int from = 0; from < keys.size(); from += CHUNK_ROWS) {
-                ps.setString(1, syncId);
-                ps.setArray(2, c.createArrayOf("text",
-                        keys.subList(from, Math.min(keys.size(), from + CHUNK_ROWS)).toArray(new String[0])));
-                ps.executeUpdate();
-            }
-        }
-    }
 }

@@ -136,11 +136,12 @@ public final class DepartedIdentifiers {
     /** {@code listMode=add}: forgets the identifiers that left before {@code before}; returns how many. */
     public int forgetLeftBefore(String syncId, Instant before) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("delete from klaviyo_sync.fingerprints"
-                        + " where sync_id = ? and left_at < ?")) {
+                PreparedStatement ps = c.prepareStatement(withTheirConsent("delete from klaviyo_sync.fingerprints"
+                        + " where sync_id = ? and left_at < ?"))) {
             ps.setString(1, syncId);
             ps.setTimestamp(2, Timestamp.from(before));
-            return ps.executeUpdate();
+            ps.setString(3, syncId);
+            return forgotten(ps);
         }
     }
 
@@ -150,12 +151,32 @@ public final class DepartedIdentifiers {
      */
     public int forgetLeftWithoutMemberships(String syncId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("delete from klaviyo_sync.fingerprints f"
+                PreparedStatement ps = c.prepareStatement(withTheirConsent("delete from klaviyo_sync.fingerprints f"
                         + " where f.sync_id = ? and f.left_at is not null and not exists (select 1"
                         + " from klaviyo_sync.list_memberships m where m.sync_id = f.sync_id"
-                        + " and m.identifier_key = f.identifier_value)")) {
+                        + " and m.identifier_key = f.identifier_value)"))) {
             ps.setString(1, syncId);
-            return ps.executeUpdate();
+            ps.setString(2, syncId);
+            return forgotten(ps);
+        }
+    }
+
+    /**
+     * {@code deleteFingerprints} (its last parameter the sync id) extended so that the consent Klaviyo
+     * acknowledged for those identifiers goes in the same statement: a returning identifier is new,
+     * its consent sent again. The statement's last parameter is the sync id once more.
+     */
+    private static String withTheirConsent(String deleteFingerprints) {
+        return "with gone as (" + deleteFingerprints + " returning identifier_value),"
+                + " consent as (delete from klaviyo_sync.consent_states s using gone"
+                + " where s.sync_id = ? and s.identifier_value = gone.identifier_value)"
+                + " select count(*) from gone";
+    }
+
+    private static int forgotten(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

@@ -320,7 +320,8 @@ class AudienceMirrorEndToEndTest {
             }
         }
         assertEquals(List.of("DELETE /api/lists/" + list("Gold") + "/relationships/profiles external_id [\"r02\"]",
-                "DELETE /api/lists/" + list("VIP") + "/relationships/profiles external_id [\"r01\",\"r02\",\"r10\"]"),
+                "DELETE /api/lists/" + list("VIP") + "/relationships/profiles external_id [\"r01\",\"r02\",\"r10\"]")
+                .stream().sorted().toList(), // list ids are random: compare in one order
                 removals.stream().sorted().toList(), "what the real run below removes");
         assertEquals(12, managed(), "a dry run removes nothing");
 

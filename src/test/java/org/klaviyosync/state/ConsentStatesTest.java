@@ -41,25 +41,4 @@ class ConsentStatesTest {
         assertEquals(Map.of("a", new Acknowledged("a", false, null)), store.acknowledged("t"), "per sync");
     }
 
-    @Test
-    void forgettingIdentifiersDropsOnlyTheirsAcrossChunks() throws Exception {
-        ConsentStates store = new ConsentStates(state);
-        List<Acknowledged> many = new ArrayList<>();
-        List<String> gone = new ArrayList<>();
-        for (int i = 0; i < 12_000; i++) {
-            many.add(new Acknowledged("id-" + i, i % 2 == 0, null));
-            if (i % 3 != 0) {
-                gone.add("id-" + i);
-            }
-        }
-        store.record("big", 1, many);
-        assertEquals(12_000, store.acknowledged("big").size());
-
-        store.forget("big", gone);
-
-        Map<String, Acknowledged> left = store.acknowledged("big");
-        assertEquals(4_000, left.size());
-        assertEquals(new Acknowledged("id-3", false, null), left.get("id-3"));
-        assertEquals(new Acknowledged("id-6", true, null), left.get("id-6"));
-    }
 }
