@@ -64,10 +64,11 @@ final class Observing implements AutoCloseable {
             Collection<String> syncIds, SyncControl.Runner runner) throws Exception {
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         health.register(new WarehouseHealthCheck(state, settings.get(ObserveSettings.WAREHOUSE_TIMEOUT_SECONDS)));
-        // as check does: a sync with consent needs subscriptions:write too
+        // as check does: an event sync needs events:write too, a sync with consent subscriptions:write
+        boolean events = runs.syncs().values().stream().anyMatch(s -> s.event() != null);
         boolean consent = runs.syncs().values().stream().anyMatch(s -> s.consent() != null);
         health.register(new KlaviyoKeyHealthCheck(klaviyo == null ? null
-                : () -> new KeyCheck(klaviyo).problems(false, consent),
+                : () -> new KeyCheck(klaviyo).problems(events, consent),
                 Duration.ofSeconds(settings.get(ObserveSettings.KLAVIYO_CHECK_INTERVAL_SECONDS)), Clock.systemUTC()));
         int threshold = settings.get(ObserveSettings.FAILED_RUNS_THRESHOLD);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();

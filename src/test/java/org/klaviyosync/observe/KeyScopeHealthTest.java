@@ -14,10 +14,10 @@ import org.klaviyosync.e2e.SyncTestEnvironment;
 import org.klaviyosync.standin.KlaviyoStandIn;
 
 /**
- * The klaviyo health check of a service with a consent sync checks the scope {@code check} checks for
- * it, subscriptions:write, and names it when the key lacks it.
+ * The klaviyo health check checks the scopes {@code check} checks for the syncs the service has: an
+ * event sync needs events:write, a consent sync subscriptions:write; it names the one the key lacks.
  */
-class ConsentKeyHealthTest {
+class KeyScopeHealthTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,6 +57,30 @@ class ConsentKeyHealthTest {
             assertTrue(health.body().contains("KLAVIYO_API_KEY lacks the scope subscriptions:write (needed to change"
                     + " the marketing consent of profile syncs with emailConsent or smsConsent)"), health.body());
             assertFalse(health.body().contains("pk_no_subscriptions"), "the key never shows");
+        }
+        try (ServiceHarness service = start(e2e.klaviyo().apiKey())) {
+            ServiceHarness.Answer health = service.get("/observe/health?data=true");
+            assertEquals("UP", klaviyoCheck(health).path("status").asText(), health.body());
+        }
+    }
+
+    @Test
+    void anEventSyncsKeyWithoutEventsWriteIsDownNamingTheScope() throws Exception {
+        e2e.warehouse().execute("drop table if exists orders",
+                "create table orders (order_id text primary key, customer_id text, total numeric)",
+                "insert into orders values ('o-1', 'c1', 12.5)");
+        e2e.cli().eventSync("orders", "model", "select order_id, customer_id, total from orders", "metric",
+                "Placed Order", "identifier", "external_id", "identifierColumn", "customer_id", "eventIdColumn",
+                "order_id", "valueColumn", "total", "properties", "*");
+        e2e.klaviyo().addKey("pk_no_events", Set.of(KlaviyoStandIn.PROFILES_READ, KlaviyoStandIn.PROFILES_WRITE,
+                KlaviyoStandIn.LISTS_READ, KlaviyoStandIn.LISTS_WRITE));
+
+        try (ServiceHarness service = start("pk_no_events")) {
+            ServiceHarness.Answer health = service.get("/observe/health?data=true");
+            assertEquals(503, health.status(), health.body());
+            assertEquals("DOWN", klaviyoCheck(health).path("status").asText(), health.body());
+            assertTrue(health.body().contains("KLAVIYO_API_KEY lacks the scope events:write"), health.body());
+            assertFalse(health.body().contains("pk_no_events"), "the key never shows");
         }
         try (ServiceHarness service = start(e2e.klaviyo().apiKey())) {
             ServiceHarness.Answer health = service.get("/observe/health?data=true");
