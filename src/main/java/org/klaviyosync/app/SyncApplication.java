@@ -185,7 +185,9 @@ public final class SyncApplication implements AutoCloseable {
                 jolokiaAccess.guardWhenServing(configured.getCamelContext());
                 HandNamedStepsXmlDumper.install(configured.getCamelContext());
                 try {
-                    SyncRoutes.addSchedules(configured.getCamelContext(), syncs.values());
+                    if (CamelProperties.observed(settings, mode)) {
+                        SyncRoutes.addSchedules(configured.getCamelContext(), syncs.values());
+                    }
                 } catch (Exception e) {
                     throw new IllegalStateException("could not add the schedule routes: " + e.getMessage(), e);
                 }
