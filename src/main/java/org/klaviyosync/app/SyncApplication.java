@@ -196,7 +196,7 @@ public final class SyncApplication implements AutoCloseable {
         main.start();
         jolokiaAccess.guard(main.getCamelContext());
         observing.start(main.getCamelContext(), this::camel, connections().state(), klaviyo, syncs.keySet(),
-                this::runNow);
+                this::runNow, CamelProperties.observed(settings, mode));
         if (dryRun) {
             LOG.warn("KLAVIYO_API_KEY is not set: dry run. Payloads are written to {} and nothing is sent to Klaviyo."
                     + " Set KLAVIYO_API_KEY to a private key (pk_...) to send for real.", dryRunDir());

@@ -1,10 +1,12 @@
 package org.klaviyosync.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -13,13 +15,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.klaviyosync.app.SyncApplication;
+import org.klaviyosync.observe.SyncControl;
 import org.klaviyosync.run.RunSummary;
 import org.klaviyosync.settings.Settings;
 
 /**
  * A one-shot command nobody can observe (management port off, the default) starts Camel without what
- * only an observer or a schedule uses: no Camel MBeans, no schedule routes, no Quartz scheduler; its
- * runs go through the same pipeline. With the management port on, it keeps them.
+ * only an observer or a schedule uses: no Camel MBeans, no schedule routes, no Quartz scheduler, no
+ * sync MBeans; its runs go through the same pipeline. With the management port on, it keeps them.
  */
 class OneShotStartTest {
 
@@ -39,6 +42,8 @@ class OneShotStartTest {
             assertNull(app.camel().getManagementStrategy().getManagementAgent(), "no JMX agent");
             assertNull(app.camel().getRoute("hourly-schedule"), "no schedule route");
             assertNull(app.camel().hasComponent("quartz"), "no Quartz scheduler");
+            assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(SyncControl.objectName("hourly")),
+                    "no sync MBean");
 
             RunSummary run = app.runNow("hourly");
 
@@ -61,6 +66,8 @@ class OneShotStartTest {
             assertNotNull(app.camel().getManagementStrategy().getManagementAgent(), "JMX agent");
             assertNotNull(app.camel().getRoute("hourly-schedule"), "schedule route");
             assertNotNull(app.camel().hasComponent("quartz"), "Quartz, its scheduler not started");
+            assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(SyncControl.objectName("hourly")),
+                    "the sync's MBean");
         }
     }
 
