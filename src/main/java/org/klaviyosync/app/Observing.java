@@ -59,9 +59,16 @@ final class Observing implements AutoCloseable {
         }
     }
 
-    /** Once Camel runs: health checks, one MBean per sync (its runNow through {@code runner}) and progress lines. */
+    /**
+     * Once Camel runs: progress lines and, when an operator can observe the process ({@code observed}),
+     * health checks and one MBean per sync (its runNow through {@code runner}).
+     */
     void start(CamelContext camel, Supplier<CamelContext> camelLookup, DataSource state, KlaviyoApi klaviyo,
-            Collection<String> syncIds, SyncControl.Runner runner) throws Exception {
+            Collection<String> syncIds, SyncControl.Runner runner, boolean observed) throws Exception {
+        progress = new RunProgressLogger(runs, Duration.ofSeconds(settings.get(ObserveSettings.PROGRESS_INTERVAL_SECONDS)));
+        if (!observed) {
+            return;
+        }
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         health.register(new WarehouseHealthCheck(state, settings.get(ObserveSettings.WAREHOUSE_TIMEOUT_SECONDS)));
         // as check does: an event sync needs events:write too, a sync with consent subscriptions:write
@@ -89,7 +96,6 @@ final class Observing implements AutoCloseable {
             server.registerMBean(control, name);
             mbeans.add(name);
         }
-        progress = new RunProgressLogger(runs, Duration.ofSeconds(settings.get(ObserveSettings.PROGRESS_INTERVAL_SECONDS)));
     }
 
     PrometheusMeterRegistry meters() {

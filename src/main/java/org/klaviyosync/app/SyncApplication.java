@@ -185,7 +185,9 @@ public final class SyncApplication implements AutoCloseable {
                 jolokiaAccess.guardWhenServing(configured.getCamelContext());
                 HandNamedStepsXmlDumper.install(configured.getCamelContext());
                 try {
-                    SyncRoutes.addSchedules(configured.getCamelContext(), syncs.values());
+                    if (CamelProperties.observed(settings, mode)) {
+                        SyncRoutes.addSchedules(configured.getCamelContext(), syncs.values());
+                    }
                 } catch (Exception e) {
                     throw new IllegalStateException("could not add the schedule routes: " + e.getMessage(), e);
                 }
@@ -194,7 +196,7 @@ public final class SyncApplication implements AutoCloseable {
         main.start();
         jolokiaAccess.guard(main.getCamelContext());
         observing.start(main.getCamelContext(), this::camel, connections().state(), klaviyo, syncs.keySet(),
-                this::runNow);
+                this::runNow, CamelProperties.observed(settings, mode));
         if (dryRun) {
             LOG.warn("KLAVIYO_API_KEY is not set: dry run. Payloads are written to {} and nothing is sent to Klaviyo."
                     + " Set KLAVIYO_API_KEY to a private key (pk_...) to send for real.", dryRunDir());

@@ -8,13 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.management.MBeanAttributeInfo;
@@ -136,7 +139,13 @@ class ApiKeySecrecyTest {
     /** One run through the application, while it runs: the summary, any exception, all JMX attributes. */
     private String runAndInspect(CliHarness cli, String expectedStatus, Void unused) throws Exception {
         StringBuilder sb = new StringBuilder();
-        Settings settings = Settings.load(Path.of("application.properties").toAbsolutePath(), cli.env());
+        // observed (management port on), as a process whose JMX someone reads is
+        Map<String, String> env = new HashMap<>(cli.env());
+        env.put("MANAGEMENT_ENABLED", "true");
+        try (ServerSocket free = new ServerSocket(0)) {
+            env.put("MANAGEMENT_PORT", Integer.toString(free.getLocalPort()));
+        }
+        Settings settings = Settings.load(Path.of("application.properties").toAbsolutePath(), env);
         SyncApplication app = null;
         try {
             app = SyncApplication.prepare(settings, Path.of("").toAbsolutePath(), SyncApplication.Mode.ONE_SHOT);

@@ -107,18 +107,19 @@ class DuplicateIdentifiersEndToEndTest {
     @Test
     void externalIdsDifferingInCaseAreTwoProfiles() throws Exception {
         e2e.warehouse().execute("insert into contacts (id, first_name) values ('abc', 'Lower'), ('ABC', 'Upper'),"
-                + " ('x1', 'One'), (' x1', 'Two')");
+                + " ('x1', 'One'), (' x1', 'Two'), (E'x1\\x1f', 'Three'), ('\u00e9x', 'Accent')");
         // naming the identifier column again in properties is redundant, and accepted
         e2e.cli().sync("ids", "model", "select id, first_name from contacts", "identifier", "external_id",
                 "identifierColumn", "id", "properties", "external_id=id,first_name=first_name", "lists", "Ids");
 
         JsonNode run = run("ids");
 
-        assertEquals(2, run.get("sent").asInt(), run.toString());
-        assertEquals(2, run.get("invalid").asInt(), "' x1' is 'x1' once trimmed");
+        assertEquals(3, run.get("sent").asInt(), run.toString());
+        assertEquals(3, run.get("invalid").asInt(), "' x1' and 'x1\\u001f' are 'x1' once trimmed");
         assertEquals("Lower", e2e.klaviyo().profileByExternalId("abc").orElseThrow().attribute("first_name"));
         assertEquals("Upper", e2e.klaviyo().profileByExternalId("ABC").orElseThrow().attribute("first_name"));
         assertTrue(e2e.klaviyo().profileByExternalId("x1").isEmpty());
+        assertEquals("Accent", e2e.klaviyo().profileByExternalId("\u00e9x").orElseThrow().attribute("first_name"));
     }
 
     /** The invalid rows of a run: identifier, field, reason. */

@@ -54,6 +54,10 @@ record ServiceRun(String name, long launchEpochMillis, double wallSeconds, doubl
             throw new AssertionError(name + " did not finish");
         }
         double wall = (System.nanoTime() - start) / 1e9;
+        // kept for reading the phases' timestamps afterwards, named after the run, with the launch time first
+        Path kept = Files.createDirectories(Path.of("target", "bench-logs"))
+                .resolve(name.replaceAll("[^A-Za-z0-9]+", "-") + ".log");
+        Files.writeString(kept, "LAUNCH_EPOCH_MS=" + launch + "\n" + Files.readString(log));
         List<String> lines = Files.readAllLines(log);
         JsonNode run = null;
         long heapBytes = 0;
