@@ -23,6 +23,7 @@ import org.klaviyosync.pipeline.FingerprintCommits;
 import org.klaviyosync.pipeline.MappingWorkers;
 import org.klaviyosync.pipeline.MembershipRemover;
 import org.klaviyosync.pipeline.NullClearer;
+import org.klaviyosync.pipeline.PendingJobCap;
 import org.klaviyosync.pipeline.PresentModelIdentifiers;
 import org.klaviyosync.pipeline.ProfilePayloadProcessor;
 import org.klaviyosync.pipeline.ProfileRowSorter;
@@ -38,6 +39,8 @@ import org.klaviyosync.state.DepartedIdentifiers;
 import org.klaviyosync.state.ListMembershipStore;
 import org.klaviyosync.warehouse.DuplicateIdentifierQuery;
 import org.klaviyosync.warehouse.WarehouseConnections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The profile sync's beans (routes/klaviyo-profile-sync.yaml, routes/klaviyo-bulk-import.yaml):
@@ -47,6 +50,8 @@ import org.klaviyosync.warehouse.WarehouseConnections;
  * Without a Klaviyo client (dry run) nothing is submitted.
  */
 final class ProfileSyncBeans implements SyncKindBeans {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileSyncBeans.class);
 
     private final Settings settings;
     private final RunRegistry runs;
@@ -99,7 +104,21 @@ final class ProfileSyncBeans implements SyncKindBeans {
                         new PresentModelIdentifiers(new DuplicateIdentifierQuery(connections.models())))));
         main.bind("bulkImportSubmitter",
                 new BulkImportSubmitter(klaviyo == null ? null : new BulkImportSubmissions(klaviyo, json), settler,
-                        settings.get(KlaviyoSettings.MAX_PENDING_JOBS)));
+                        pendingJobCap()));
+    }
+
+    /** klaviyo.max-pending-jobs, lowered (and said so) when the pending rows would not fit in this heap. */
+    private int pendingJobCap() {
+        int configured = settings.get(KlaviyoSettings.MAX_PENDING_JOBS);
+        int rowsPerJob = settings.get(KlaviyoSettings.BATCH_MAX_PROFILES);
+        long heap = Runtime.getRuntime().maxMemory();
+        int cap = PendingJobCap.forHeap(configured, heap, rowsPerJob);
+        if (cap < configured) {
+            LOG.info("klaviyo.max-pending-jobs {} lowered to {}: the rows of {} pending jobs of {} would not fit in"
+                    + " half of this {} MB heap. Give the JVM more heap (-Xmx) to keep more jobs in flight when"
+                    + " Klaviyo's jobs are slow.", configured, cap, configured, rowsPerJob, heap / (1024 * 1024));
+        }
+        return cap;
     }
 
     @Override

@@ -55,7 +55,8 @@ public final class KlaviyoSettings {
             .atLeast(1)
             .describedAs("Bulk jobs accepted but not yet complete before a submitter waits for the oldest: 200"
                     + " keeps Klaviyo's 150 job creations a minute going with jobs of up to 80 s. Each holds its"
-                    + " rows' bookkeeping (about 1.3 MB a job of 10,000).");
+                    + " rows' bookkeeping (up to 2.5 MB a job of 10,000): a heap too small for it lowers the cap"
+                    + " to what fits in half of it, and says so at start-up.");
 
     public static final Setting<Long> JOB_POLL_INTERVAL_MS = Setting.longNumber("klaviyo.job-poll-interval-ms", 200L)
             .atLeast(1)
