@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.klaviyosync.fingerprint.Avalanche;
 import org.klaviyosync.state.AcknowledgedFingerprints;
 import org.klaviyosync.state.ListMembershipStore.Membership;
 import org.klaviyosync.state.RowOutcome;
@@ -103,7 +104,7 @@ public final class MembershipLedger {
     }
 
     private static long membership(long identifierHash, String list) {
-        return mix(identifierHash ^ (AcknowledgedFingerprints.identifierHash(list) * 0x9e3779b97f4a7c15L));
+        return Avalanche.mix(identifierHash ^ (AcknowledgedFingerprints.identifierHash(list) * 0x9e3779b97f4a7c15L));
     }
 
     /** A hash of the identifier unrelated to {@link AcknowledgedFingerprints#identifierHash}. */
@@ -113,15 +114,6 @@ public final class MembershipLedger {
             h = (h + key.charAt(i)) * 0xc2b2ae3d27d4eb4fL;
             h ^= h >>> 29;
         }
-        return mix(h ^ key.length());
-    }
-
-    private static long mix(long h) {
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        return Avalanche.mix(h ^ key.length());
     }
 }

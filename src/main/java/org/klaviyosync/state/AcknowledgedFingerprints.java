@@ -2,6 +2,7 @@ package org.klaviyosync.state;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.klaviyosync.fingerprint.Avalanche;
 
 /**
  * What Klaviyo last acknowledged for each identifier of a sync, held compactly for a run: one
@@ -59,22 +60,12 @@ public final class AcknowledgedFingerprints {
             h ^= b & 0xff;
             h *= 0x100000001b3L;
         }
-        return fmix64(h);
+        return Avalanche.mix(h);
     }
 
     /** The value stored for a row: for a given identifier hash, distinct fingerprints give distinct values. */
     static long mix(long identifierHash, long fingerprint) {
-        return fmix64(identifierHash ^ (fingerprint * FINGERPRINT_MULTIPLIER));
-    }
-
-    /** MurmurHash3's final avalanche: a bijection on 64 bits in which every input bit moves every output bit. */
-    private static long fmix64(long h) {
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        return Avalanche.mix(identifierHash ^ (fingerprint * FINGERPRINT_MULTIPLIER));
     }
 
     /** Adds a row (to be called while building, before lookups; a later put makes the next lookup sort again). */
