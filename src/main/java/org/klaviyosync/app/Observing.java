@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -15,6 +16,7 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.Main;
+import org.klaviyosync.config.SyncDefinition;
 import org.klaviyosync.klaviyo.KeyCheck;
 import org.klaviyosync.klaviyo.KlaviyoApi;
 import org.klaviyosync.observe.KlaviyoKeyHealthCheck;
@@ -71,11 +73,10 @@ final class Observing implements AutoCloseable {
         }
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         health.register(new WarehouseHealthCheck(state, settings.get(ObserveSettings.WAREHOUSE_TIMEOUT_SECONDS)));
-        // as check does: an event sync needs events:write too, a sync with consent subscriptions:write
-        boolean events = runs.syncs().values().stream().anyMatch(s -> s.event() != null);
-        boolean consent = runs.syncs().values().stream().anyMatch(s -> s.consent() != null);
+        // the scopes check checks: an event sync needs events:write too, a sync with consent subscriptions:write
+        Set<String> scopes = SyncDefinition.scopesOf(runs.syncs().values());
         health.register(new KlaviyoKeyHealthCheck(klaviyo == null ? null
-                : () -> new KeyCheck(klaviyo).problems(events, consent),
+                : () -> new KeyCheck(klaviyo).problems(scopes),
                 Duration.ofSeconds(settings.get(ObserveSettings.KLAVIYO_CHECK_INTERVAL_SECONDS)), Clock.systemUTC()));
         int threshold = settings.get(ObserveSettings.FAILED_RUNS_THRESHOLD);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();

@@ -2,8 +2,11 @@ package org.klaviyosync.cli;
 
 import java.io.PrintStream;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.klaviyosync.app.SyncApplication;
 import org.klaviyosync.config.ListMode;
 import org.klaviyosync.config.SyncDefinition;
@@ -118,14 +121,15 @@ final class CheckCommand {
             out.println("Klaviyo:        KLAVIYO_API_KEY is not set: runs are dry runs and send nothing."
                     + " Set it to a private key (pk_...) to send for real.");
         } else {
-            boolean events = app.syncs().values().stream().anyMatch(s -> s.event() != null);
-            boolean consent = app.syncs().values().stream().anyMatch(s -> s.consent() != null);
-            List<String> problems = new KeyCheck(app.klaviyo().get()).problems(events, consent);
+            Set<String> scopes = SyncDefinition.scopesOf(app.syncs().values());
+            List<String> problems = new KeyCheck(app.klaviyo().get()).problems(scopes);
             if (problems.isEmpty()) {
+                List<String> checked = new ArrayList<>(List.of("profiles:read", "profiles:write", "lists:read",
+                        "lists:write"));
+                Stream.of("events:write", "subscriptions:write").filter(scopes::contains).forEach(checked::add);
                 out.println("Klaviyo:        OK, " + app.settings().get(KlaviyoSettings.BASE_URL)
-                        + " accepted the key with profiles:read, profiles:write, lists:read" + (events
-                        ? ", lists:write" + (consent ? ", events:write and subscriptions:write" : " and events:write")
-                        : consent ? ", lists:write and subscriptions:write" : " and lists:write"));
+                        + " accepted the key with " + String.join(", ", checked.subList(0, checked.size() - 1))
+                        + " and " + checked.get(checked.size() - 1));
             } else {
                 ok = false;
                 out.println("Klaviyo:        FAILED");

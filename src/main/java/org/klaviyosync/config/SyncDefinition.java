@@ -1,8 +1,11 @@
 package org.klaviyosync.config;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One sync, as declared by a {@code templatedRoute} in a file under {@code routes/}.
@@ -111,5 +114,21 @@ public record SyncDefinition(
 
     public Optional<String> listColumnOptional() {
         return Optional.ofNullable(listColumn);
+    }
+
+    /** The API key scopes this sync's requests need: its kind's, and subscriptions:write when it changes consent. */
+    public Set<String> scopes() {
+        Set<String> scopes = new TreeSet<>(kind.scopes());
+        if (consent != null) {
+            scopes.add("subscriptions:write");
+        }
+        return scopes;
+    }
+
+    /** The API key scopes these syncs need together. */
+    public static Set<String> scopesOf(Collection<SyncDefinition> syncs) {
+        Set<String> scopes = new TreeSet<>();
+        syncs.forEach(s -> scopes.addAll(s.scopes()));
+        return scopes;
     }
 }

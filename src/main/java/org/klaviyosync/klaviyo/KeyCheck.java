@@ -2,8 +2,10 @@ package org.klaviyosync.klaviyo;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Checks cheaply that the API key works and has the scopes klaviyo-sync needs. Read scopes are
@@ -25,16 +27,14 @@ public final class KeyCheck {
 
     /** Human descriptions of what is wrong with the key; empty when it has everything needed. */
     public List<String> problems() {
-        return problems(false);
+        return problems(Set.of());
     }
 
-    /** As {@link #problems()}; with {@code eventSyncs}, the scope events:write is checked too. */
-    public List<String> problems(boolean eventSyncs) {
-        return problems(eventSyncs, false);
-    }
-
-    /** As {@link #problems(boolean)}; with {@code consentSyncs}, the scope subscriptions:write is checked too. */
-    public List<String> problems(boolean eventSyncs, boolean consentSyncs) {
+    /**
+     * As {@link #problems()}, for syncs that need {@code scopes}: the profile and list scopes are
+     * always checked, events:write and subscriptions:write when they are among them.
+     */
+    public List<String> problems(Collection<String> scopes) {
         List<Probe> probes = new ArrayList<>(List.of(
                 new Probe("lists:read", "to find lists by name or id",
                         KlaviyoRequest.get(KlaviyoPaths.listsPage(1), RateLimitBucket.LIST_READ), 200),
@@ -44,11 +44,11 @@ public final class KeyCheck {
                         KlaviyoRequest.post(KlaviyoPaths.PROFILE_IMPORT, RateLimitBucket.PROFILE_IMPORT, INVALID_BODY), 400),
                 new Probe("lists:write", "to create lists and add profiles to them",
                         KlaviyoRequest.post(KlaviyoPaths.LISTS, RateLimitBucket.LIST_WRITE, INVALID_BODY), 400)));
-        if (eventSyncs) {
+        if (scopes.contains("events:write")) {
             probes.add(new Probe("events:write", "to create the events of event syncs", KlaviyoRequest.post(
                     KlaviyoPaths.EVENT_BULK_CREATE_JOBS, RateLimitBucket.EVENT_CREATE, INVALID_BODY), 400));
         }
-        if (consentSyncs) {
+        if (scopes.contains("subscriptions:write")) {
             probes.add(new Probe("subscriptions:write", "to change the marketing consent of profile syncs with"
                     + " emailConsent or smsConsent", KlaviyoRequest.post(KlaviyoPaths.SUBSCRIPTION_BULK_CREATE_JOBS,
                     RateLimitBucket.SUBSCRIBE, INVALID_BODY), 400));
